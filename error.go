@@ -1,0 +1,97 @@
+package imis
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Error codes. Each maps to one HTTP status in the web package.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ELOCKED       = "locked"
+	ETOOMANY      = "too_many_requests"
+	EINTERNAL     = "internal"
+)
+
+// Error is a failure the user can act on. Message is a message-catalogue key or plain text;
+// Fields holds per-field problems (field name -> message) so forms can show them in place.
+type Error struct {
+	Code    string
+	Message string
+	Args    []any
+	Fields  map[string]FieldError
+}
+
+// FieldError is the problem with one input field, as a catalogue key plus arguments.
+type FieldError struct {
+	Key  string
+	Args []any
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Code + ": " + e.Message)
+	for _, a := range e.Args {
+		fmt.Fprintf(&b, " %v", a)
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		f := e.Fields[k]
+		b.WriteString("; " + k + ": " + f.Key)
+		for _, a := range f.Args {
+			fmt.Fprintf(&b, " %v", a)
+		}
+	}
+	return b.String()
+}
+
+// Errorf returns an Error with the given code, message key and message arguments.
+func Errorf(code, key string, args ...any) *Error {
+	return &Error{Code: code, Message: key, Args: args}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not an *Error, "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message key of err; internal errors never show their detail.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "error.internal"
+}
+
+// Problems collects per-field errors while validating input.
+type Problems map[string]FieldError
+
+// Add records a problem for field unless one is already recorded.
+func (p Problems) Add(field, key string, args ...any) {
+	if _, ok := p[field]; !ok {
+		p[field] = FieldError{Key: key, Args: args}
+	}
+}
+
+// Err returns an EINVALID Error carrying the problems, or nil when there are none.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "error.invalid_input", Fields: map[string]FieldError(p)}
+}

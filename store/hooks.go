@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/openimis-go/openimis"
+)
+
+// registerHooks hold the rules particular to one register that need the database.
+type registerHooks struct {
+	beforeSave   func(ctx context.Context, tx *Tx, before *Record, v imis.Values) error
+	afterSave    func(ctx context.Context, tx *Tx, r *Record) error
+	beforeDelete func(ctx context.Context, tx *Tx, r *Record) error
+}
+
+// hooks is filled in init because the hooks themselves save through the store, which reads hooks.
+var hooks map[string]registerHooks
+
+func init() {
+	hooks = map[string]registerHooks{
+		imis.Locations.Name:   {beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren},
+		imis.Roles.Name:       {beforeSave: keepSystemCode, beforeDelete: refuseSystemRole},
+		imis.Users.Name:       {beforeSave: keepPasswordHash, beforeDelete: endUserSessions},
+		imis.Officers.Name:    {afterSave: saveLinkedLogin(imis.Officers, 1)},
+		imis.ClaimAdmins.Name: {afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)},
+	}
+}
+
+// deriveLocation checks that a location hangs under the level above its own, and stores the
+// region and district it belongs to, which scoping reads without walking the tree.
+func deriveLocation(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
+	typ, _ := v["type"].(string)
+	if typ == imis.LocationRegion {
+		v["region_id"], v["district_id"] = nil, nil
+		if before != nil {
+			v["region_id"] = before.ID
+		}
+		return nil
+	}
+	var parentType string
+	var region, district *imis.ID
+	err := tx.QueryRowContext(ctx, "SELECT type, region_id, district_id FROM locations WHERE id = $1 AND validity_to IS NULL", v["parent_id"]).
+		Scan(&parentType, &region, &district)
+	if err != nil {
+		return fieldError("parent_id", "error.reference_missing")
+	}
+	if parentType != imis.ParentLevel(typ) {
+		return fieldError("parent_id", "error.location_level", imis.ParentLevel(typ))
+	}
+	parent := v["parent_id"].(imis.ID)
+	switch typ {
+	case imis.LocationDistrict:
+		v["region_id"], v["district_id"] = parent, nil
+		if before != nil {
+			v["district_id"] = before.ID
+		}
+	case imis.LocationWard:
+		v["region_id"], v["district_id"] = deref(region), parent
+	case imis.LocationVillage:
+		v["region_id"], v["district_id"] = deref(region), deref(district)
+	}
+	return nil
+}
+
+func deref(id *imis.ID) any {
+	if id == nil {
+		return nil
+	}
+	return *id
+}
+
+// moveLocationSubtree keeps the derived region and district of descendants right after a
+// location is created (a region or district points at itself) or moved.
+func moveLocationSubtree(ctx context.Context, tx *Tx, r *Record) error {
+	switch r.Values["type"] {
+	case imis.LocationRegion:
+		if r.Values["region_id"] == nil {
+			r.Values["region_id"] = r.ID
+			_, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1 WHERE id = $1", r.ID)
+			return err
+		}
+	case imis.LocationDistrict:
+		if r.Values["district_id"] == nil {
+			r.Values["district_id"] = r.ID
+			if _, err := tx.ExecContext(ctx, "UPDATE locations SET district_id = $1 WHERE id = $1", r.ID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1 WHERE district_id = $2 AND validity_to IS NULL", r.Values["region_id"], r.ID)
+		return err
+	case imis.LocationWard:
+		_, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1, district_id = $2 WHERE parent_id = $3 AND validity_to IS NULL",
+			r.Values["region_id"], r.Values["district_id"], r.ID)
+		return err
+	}
+	return nil
+}
+
+func refuseLocationWithChildren(ctx context.Context, tx *Tx, r *Record) error {
+	var code string
+	err := tx.QueryRowContext(ctx, "SELECT code FROM locations WHERE parent_id = $1 AND validity_to IS NULL ORDER BY code LIMIT 1", r.ID).Scan(&code)
+	if err == nil {
+		return imis.Errorf(imis.ECONFLICT, "error.in_use", "register.locations", code)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var login string
+	err = tx.QueryRowContext(ctx, `SELECT u.login FROM user_districts d JOIN users u ON u.id = d.owner_id
+		WHERE d.location_id = $1 AND d.validity_to IS NULL AND u.validity_to IS NULL ORDER BY u.login LIMIT 1`, r.ID).Scan(&login)
+	if err == nil {
+		return imis.Errorf(imis.ECONFLICT, "error.in_use", "register.users", login)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+func keepSystemCode(_ context.Context, _ *Tx, before *Record, v imis.Values) error {
+	v["system_code"] = int64(0)
+	if before != nil {
+		v["system_code"] = before.Values["system_code"]
+	}
+	return nil
+}
+
+func refuseSystemRole(_ context.Context, _ *Tx, r *Record) error {
+	if code, _ := r.Values["system_code"].(int64); code != 0 {
+		return imis.Errorf(imis.ECONFLICT, "error.system_role")
+	}
+	return nil
+}
+
+func keepPasswordHash(_ context.Context, _ *Tx, before *Record, v imis.Values) error {
+	if v["password_hash"] == nil && before != nil {
+		v["password_hash"] = before.Values["password_hash"]
+	}
+	return nil
+}
+
+func endUserSessions(ctx context.Context, tx *Tx, r *Record) error {
+	if tx.user != nil && tx.user.ID == r.ID {
+		return imis.Errorf(imis.ECONFLICT, "error.delete_self")
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", r.ID)
+	return err
+}
+
+// saveLinkedLogin gives an enrolment officer or claim administrator the interactive login that
+// openIMIS pairs with them: the login is their code, the role the system role for their kind,
+// the district theirs. It acts only when a password came with the save.
+func saveLinkedLogin(reg *imis.Register, systemRole int64) func(ctx context.Context, tx *Tx, r *Record) error {
+	return func(ctx context.Context, tx *Tx, r *Record) error {
+		hash, _ := r.Values["password_hash"].(string)
+		if hash == "" || r.Values["has_login"] != true {
+			return nil
+		}
+		district := r.Values["location_id"]
+		var hf any
+		if reg == imis.ClaimAdmins {
+			hf = r.Values["hf_id"]
+			if err := tx.QueryRowContext(ctx, "SELECT location_id FROM health_facilities WHERE id = $1", hf).Scan(&district); err != nil {
+				return err
+			}
+		}
+		var roleID imis.ID
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM roles WHERE system_code = $1 AND validity_to IS NULL", systemRole).Scan(&roleID); err != nil {
+			return err
+		}
+		v := imis.Values{"login": r.Values["code"], "last_name": r.Values["last_name"], "other_names": r.Values["other_names"],
+			"phone": r.Values["phone"], "email": r.Values["email"], "language": "en", "hf_id": hf, "password_hash": hash}
+		children := map[string][]imis.Values{
+			"roles":     {{"role_id": roleID}},
+			"districts": {{"location_id": district}},
+		}
+		var existing imis.ID
+		var version int
+		err := tx.QueryRowContext(ctx, "SELECT id, version FROM users WHERE login = $1 AND validity_to IS NULL", r.Values["code"]).Scan(&existing, &version)
+		if errors.Is(err, sql.ErrNoRows) {
+			_, err = tx.create(ctx, imis.Users, v, children)
+			return err
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.update(ctx, imis.Users, existing, version, v, children)
+		return err
+	}
+}

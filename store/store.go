@@ -1,0 +1,106 @@
+// Package store is the only package that writes SQL. The same statements run on embedded
+// SQLite and on PostgreSQL; the few differences in DDL live in the two migration directories.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the scheme's database. Reads go to a pool of connections; on SQLite writes go to a
+// single connection, because SQLite allows one writer and queueing in Go beats busy retries.
+type DB struct {
+	Engine string
+	read   *sql.DB
+	write  *sql.DB
+	pool   *pgxpool.Pool
+
+	// Now returns the current time; tests replace it to make time-dependent rules deterministic.
+	Now func() time.Time
+	// Zone is the scheme's time zone, in which business dates begin and end.
+	Zone *time.Location
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL or a SQLite file path.
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now, Zone: time.Local}
+	if IsPostgres(dsn) {
+		cfg, err := pgxpool.ParseConfig(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad PostgreSQL URL: %w", err)
+		}
+		if cfg.MaxConns < 8 {
+			cfg.MaxConns = 8
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		db.Engine, db.pool = Postgres, pool
+		db.read = stdlib.OpenDBFromPool(pool)
+		db.write = db.read
+	} else {
+		path := strings.TrimPrefix(dsn, "file:")
+		if path == "" {
+			return nil, errors.New("store: empty database path")
+		}
+		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_time_format=sqlite"
+		var err error
+		if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		db.write.SetMaxOpenConns(1)
+		if db.read, err = sql.Open("sqlite", base); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		db.read.SetMaxOpenConns(16)
+		db.Engine = SQLite
+	}
+	if err := db.read.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach the database: %w", err)
+	}
+	return db, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return err
+}
+
+// now returns the current time in UTC at microsecond precision, the finest both engines keep.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
