@@ -652,3 +652,55 @@ func (tx *Tx) explainConflict(reg *imis.Register, v imis.Values, err error) erro
 	}
 	return err
 }
+
+// UpsertByCode saves many records in one transaction: each row whose code exists is updated
+// when it differs, the others are created. Any failure leaves the database unchanged; the error
+// names the 1-based row.
+func (db *DB) UpsertByCode(ctx context.Context, reg *imis.Register, rows []imis.Values) (created, updated int, err error) {
+	err = db.inTx(ctx, func(tx *Tx) error {
+		created, updated = 0, 0
+		for i, v := range rows {
+			var id imis.ID
+			var version int
+			qerr := tx.QueryRowContext(ctx, "SELECT id, version FROM "+reg.Table+" WHERE "+reg.Code+" = $1 AND validity_to IS NULL", v[reg.Code]).Scan(&id, &version)
+			var err error
+			switch {
+			case errors.Is(qerr, sql.ErrNoRows):
+				_, err = tx.create(ctx, reg, v, nil)
+				created++
+			case qerr != nil:
+				return qerr
+			default:
+				cur, ferr := tx.db.findByID(ctx, tx, reg, id, true)
+				if ferr != nil {
+					err = ferr
+				} else if !sameValues(reg, cur.Values, v) {
+					_, err = tx.update(ctx, reg, id, version, v, nil)
+					updated++
+				}
+			}
+			if err != nil {
+				return &imis.Error{Code: imis.ErrorCode(err), Message: "error.row", Args: []any{i + 1, imis.ErrorMessage(err)}, Fields: rowFields(err)}
+			}
+		}
+		return nil
+	})
+	return created, updated, err
+}
+
+func sameValues(reg *imis.Register, a, b imis.Values) bool {
+	for _, f := range reg.Fields {
+		if f.Format(a[f.Name]) != f.Format(b[f.Name]) {
+			return false
+		}
+	}
+	return true
+}
+
+func rowFields(err error) map[string]imis.FieldError {
+	var e *imis.Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}

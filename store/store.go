@@ -104,3 +104,49 @@ func (db *DB) Close() error {
 
 // now returns the current time in UTC at microsecond precision, the finest both engines keep.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// Empty reports whether the database holds no scheme data (no locations and no users).
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM locations) + (SELECT COUNT(*) FROM users)").Scan(&n)
+	return n == 0, mapError(err)
+}
+
+// DropAll removes every table, so that a demo database can be rebuilt from scratch. Callers
+// must first make sure the database is one the demo built.
+func (db *DB) DropAll(ctx context.Context) error {
+	list := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	if db.Engine == Postgres {
+		list = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+	}
+	rows, err := db.read.QueryContext(ctx, list)
+	if err != nil {
+		return mapError(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return mapError(err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if db.Engine == SQLite {
+		if _, err := db.write.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return mapError(err)
+		}
+		defer db.write.ExecContext(ctx, "PRAGMA foreign_keys = ON")
+	}
+	for _, t := range tables {
+		stmt := "DROP TABLE IF EXISTS " + t
+		if db.Engine == Postgres {
+			stmt += " CASCADE"
+		}
+		if _, err := db.write.ExecContext(ctx, stmt); err != nil {
+			return mapError(err)
+		}
+	}
+	return nil
+}

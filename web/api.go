@@ -1,0 +1,257 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/store"
+)
+
+// The JSON API of the registers: the same searches, checks and scoping as the UI.
+
+// recordJSON renders a record with typed values: whole numbers as numbers, amounts and decimals
+// as exact strings, references as ids.
+func recordJSON(reg *imis.Register, rec *store.Record) map[string]any {
+	out := map[string]any{"id": rec.ID, "version": rec.Version, "valid_from": rec.ValidFrom.Format(time.RFC3339Nano)}
+	if rec.ValidTo != nil {
+		out["valid_to"] = rec.ValidTo.Format(time.RFC3339Nano)
+	}
+	if reg.WireID {
+		out["wire_id"] = rec.WireID
+	}
+	for _, f := range reg.Fields {
+		out[f.Name] = jsonValue(f, rec.Values[f.Name])
+	}
+	for _, c := range reg.Children {
+		rows := []map[string]any{}
+		for _, row := range rec.Children[c.Name] {
+			m := map[string]any{}
+			for _, f := range c.Fields {
+				m[f.Name] = jsonValue(f, row[f.Name])
+			}
+			rows = append(rows, m)
+		}
+		if rec.Children != nil {
+			out[c.Name] = rows
+		}
+	}
+	return out
+}
+
+func jsonValue(f imis.Field, v any) any {
+	switch f.Kind {
+	case imis.FieldMoney, imis.FieldDecimal, imis.FieldDate:
+		if v == nil {
+			return nil
+		}
+		return f.Format(v)
+	}
+	return v
+}
+
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	if status(err) >= 500 {
+		s.log.Error("api", "path", r.URL.Path, "err", err)
+	}
+	writeJSONError(w, s.cat, s.lang(r, imis.UserFromContext(r.Context())), err)
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, searchRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	f := filterFrom(r.URL.Query(), reg)
+	recs, total, err := s.db.Find(r.Context(), reg, f)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	items := make([]map[string]any, 0, len(recs))
+	for _, rec := range recs {
+		items = append(items, recordJSON(reg, rec))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": f.Page.Number, "size": f.Page.Size, "items": items})
+}
+
+func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, searchRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var rec *store.Record
+	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
+		d, perr := imis.ParseDate(asOf)
+		if perr != nil {
+			s.apiFail(w, r, fieldError("as_of", "error.date"))
+			return
+		}
+		rec, err = s.db.FindAsOf(r.Context(), reg, id, d)
+	} else {
+		rec, err = s.db.FindByID(r.Context(), reg, id)
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, recordJSON(reg, rec))
+}
+
+func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, searchRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	recs, err := s.db.History(r.Context(), reg, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if len(recs) == 0 {
+		s.apiFail(w, r, imis.Errorf(imis.ENOTFOUND, "error.not_found"))
+		return
+	}
+	items := make([]map[string]any, 0, len(recs))
+	for _, rec := range recs {
+		items = append(items, recordJSON(reg, rec))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// readJSONInput decodes a request body into register input.
+func readJSONInput(w http.ResponseWriter, r *http.Request, reg *imis.Register) (input, map[string]json.RawMessage, error) {
+	var body map[string]json.RawMessage
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxFormBodyBytes)).Decode(&body); err != nil {
+		return input{}, nil, imis.Errorf(imis.EINVALID, "error.json_body")
+	}
+	in, err := jsonInput(body, reg)
+	return in, body, err
+}
+
+func jsonString(body map[string]json.RawMessage, key string) string {
+	s, _ := jsonScalar(body[key])
+	return s
+}
+
+func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, addRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	in, body, err := readJSONInput(w, r, reg)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := s.parseInput(r.Context(), reg, in, true)
+	s.applyPassword(reg, jsonString(body, "password"), jsonString(body, "password"), true, p)
+	if err := p.problems.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	rec, err := s.db.Create(r.Context(), reg, p.values, p.children)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	rec, err = s.db.FindByID(r.Context(), reg, rec.ID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/registers/"+reg.Name+"/"+rec.ID.String())
+	writeJSON(w, http.StatusCreated, recordJSON(reg, rec))
+}
+
+// apiUpdate changes the fields present in the body and keeps the others; "version" must be the
+// version the client read.
+func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, editRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	cur, err := s.db.FindByID(r.Context(), reg, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	in, body, err := readJSONInput(w, r, reg)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	version, err := strconv.Atoi(jsonString(body, "version"))
+	if err != nil {
+		s.apiFail(w, r, fieldError("version", "error.required"))
+		return
+	}
+	merged := s.recordInput(r.Context(), reg, cur)
+	for k, v := range in.raw {
+		merged.raw[k] = v
+	}
+	for k, v := range in.rows {
+		merged.rows[k] = v
+	}
+	p := s.parseInput(r.Context(), reg, merged, false)
+	s.applyPassword(reg, jsonString(body, "password"), jsonString(body, "password"), false, p)
+	if err := p.problems.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if _, err := s.db.Update(r.Context(), reg, id, version, p.values, p.children); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	rec, err := s.db.FindByID(r.Context(), reg, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, recordJSON(reg, rec))
+}
+
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, deleteRight)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	version, err := strconv.Atoi(r.URL.Query().Get("version"))
+	if err != nil {
+		s.apiFail(w, r, fieldError("version", "error.required"))
+		return
+	}
+	if err := s.db.Delete(r.Context(), reg, id, version); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,373 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/store"
+)
+
+// registerOf returns the register named in the path and checks that the user holds the right.
+func registerOf(r *http.Request, right func(imis.CRUDRights) imis.Right) (*imis.Register, error) {
+	reg := imis.RegisterByName(r.PathValue("reg"))
+	if reg == nil {
+		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+	}
+	if !imis.UserFromContext(r.Context()).Can(right(reg.Rights)) {
+		return nil, forbidden()
+	}
+	return reg, nil
+}
+
+func searchRight(c imis.CRUDRights) imis.Right { return c.Search }
+func addRight(c imis.CRUDRights) imis.Right    { return c.Add }
+func editRight(c imis.CRUDRights) imis.Right   { return c.Edit }
+func deleteRight(c imis.CRUDRights) imis.Right { return c.Delete }
+
+func pathID(r *http.Request) (imis.ID, error) {
+	id, err := imis.ParseID(r.PathValue("id"))
+	if err != nil {
+		return imis.NilID, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+	}
+	return id, nil
+}
+
+func registerCrumbs(reg *imis.Register, extra ...crumb) []crumb {
+	area := "nav.administration"
+	if reg == imis.Diagnoses {
+		area = "nav.tools"
+	}
+	return append([]crumb{{Label: "home.title", Href: "/"}, {Label: area}, {Label: "register." + reg.Name, Href: "/registers/" + reg.Name}}, extra...)
+}
+
+// filterFrom reads search filters and the page from a query string.
+func filterFrom(q url.Values, reg *imis.Register) store.Filter {
+	f := store.Filter{Text: q.Get("q"), Fields: map[string]string{}}
+	for _, fld := range reg.Fields {
+		if fld.Filter {
+			f.Fields[fld.Name] = q.Get(fld.Name)
+		}
+	}
+	f.Page.Number, _ = strconv.Atoi(q.Get("page"))
+	f.Page.Size, _ = strconv.Atoi(q.Get("size"))
+	f.Page = f.Page.Normal()
+	return f
+}
+
+// listView is a page of search results.
+type listView struct {
+	Reg      *imis.Register
+	Query    url.Values
+	Filters  []formField
+	Columns  []imis.Field
+	Rows     []listRow
+	Total    int
+	Page     imis.Page
+	Pages    int
+	PrevHref string
+	NextHref string
+	CanAdd   bool
+}
+
+type listRow struct {
+	Href  string
+	Cells []string
+}
+
+func (s *Server) registerList(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, searchRight)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := filterFrom(r.URL.Query(), reg)
+	recs, total, err := s.db.Find(r.Context(), reg, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r, "register."+reg.Name, registerCrumbs(reg)...)
+	v := listView{Reg: reg, Query: r.URL.Query(), Total: total, Page: f.Page,
+		CanAdd: p.User.Can(reg.Rights.Add)}
+	v.Pages = (total + f.Page.Size - 1) / f.Page.Size
+	for _, fld := range reg.Fields {
+		if fld.Listed {
+			v.Columns = append(v.Columns, fld)
+		}
+	}
+	filterIn := input{raw: map[string]string{}}
+	for _, fld := range reg.Fields {
+		if fld.Filter {
+			filterIn.raw[fld.Name] = r.URL.Query().Get(fld.Name)
+		}
+	}
+	for _, fld := range reg.Fields {
+		if fld.Filter {
+			ff := s.formField(r.Context(), p, reg, fld, fld.Name, filterIn.raw[fld.Name], nil)
+			ff.Field.Required = false
+			v.Filters = append(v.Filters, ff)
+		}
+	}
+	labels := s.refLabels(r.Context(), reg, recs)
+	for _, rec := range recs {
+		row := listRow{Href: "/registers/" + reg.Name + "/" + rec.ID.String()}
+		for _, c := range v.Columns {
+			row.Cells = append(row.Cells, p.display(c, rec.Values[c.Name], labels))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	pageHref := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "/registers/" + reg.Name + "?" + q.Encode()
+	}
+	if f.Page.Number > 1 {
+		v.PrevHref = pageHref(f.Page.Number - 1)
+	}
+	if f.Page.Number < v.Pages {
+		v.NextHref = pageHref(f.Page.Number + 1)
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+// refLabels names every record the given records refer to.
+func (s *Server) refLabels(ctx context.Context, reg *imis.Register, recs []*store.Record) map[imis.ID]string {
+	ids := map[string][]imis.ID{}
+	add := func(f imis.Field, v any) {
+		if id, ok := v.(imis.ID); ok && f.Kind == imis.FieldRef {
+			ids[f.Ref] = append(ids[f.Ref], id)
+		}
+	}
+	for _, rec := range recs {
+		for _, f := range reg.Fields {
+			add(f, rec.Values[f.Name])
+		}
+		for _, c := range reg.Children {
+			for _, row := range rec.Children[c.Name] {
+				for _, f := range c.Fields {
+					add(f, row[f.Name])
+				}
+			}
+		}
+	}
+	out := map[imis.ID]string{}
+	for name, list := range ids {
+		labels, err := s.db.Labels(ctx, imis.RegisterByName(name), list)
+		if err != nil {
+			continue
+		}
+		for k, v := range labels {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// display renders a stored value for reading.
+func (p *page) display(f imis.Field, v any, labels map[imis.ID]string) string {
+	if v == nil {
+		return ""
+	}
+	switch f.Kind {
+	case imis.FieldChoice:
+		for _, c := range f.Choices {
+			if c.Code == v {
+				return p.T(c.Label)
+			}
+		}
+	case imis.FieldMask:
+		var parts []string
+		for _, c := range f.Choices {
+			if imis.HasBit(v, c.Code) {
+				parts = append(parts, p.T(c.Label))
+			}
+		}
+		return strings.Join(parts, ", ")
+	case imis.FieldBool:
+		if v == true {
+			return p.T("common.yes")
+		}
+		return p.T("common.no")
+	case imis.FieldRef:
+		if id, ok := v.(imis.ID); ok {
+			return labels[id]
+		}
+	}
+	return f.Format(v)
+}
+
+// recordView shows one record: its values, child rows, versions and audit trail.
+type recordView struct {
+	Reg      *imis.Register
+	Record   *store.Record
+	Values   []shownValue
+	Children []shownChild
+	History  []*store.Record
+	Audit    []auditShown
+	AsOf     string
+	CanEdit  bool
+	CanDel   bool
+	Current  bool
+}
+
+type shownValue struct{ Label, Value string }
+
+type shownChild struct {
+	Label   string
+	Columns []string
+	Rows    [][]string
+}
+
+type auditShown struct {
+	store.AuditEntry
+	Changes []auditChange
+}
+
+type auditChange struct{ Field, Before, After string }
+
+func (s *Server) registerView(w http.ResponseWriter, r *http.Request) {
+	reg, err := registerOf(r, searchRight)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	var rec *store.Record
+	asOf := r.URL.Query().Get("as_of")
+	if asOf != "" {
+		d, perr := imis.ParseDate(asOf)
+		if perr != nil {
+			s.fail(w, r, imis.Errorf(imis.EINVALID, "error.date"))
+			return
+		}
+		rec, err = s.db.FindAsOf(ctx, reg, id, d)
+	} else {
+		rec, err = s.db.FindByID(ctx, reg, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r, "register."+reg.Name, registerCrumbs(reg, crumb{Label: recordName(reg, rec)})...)
+	p.Title = recordName(reg, rec)
+	v := recordView{Reg: reg, Record: rec, AsOf: asOf, Current: rec.ValidTo == nil && asOf == "",
+		CanEdit: p.User.Can(reg.Rights.Edit), CanDel: p.User.Can(reg.Rights.Delete)}
+	labels := s.refLabels(ctx, reg, []*store.Record{rec})
+	for _, f := range reg.Fields {
+		v.Values = append(v.Values, shownValue{Label: p.fieldLabel(reg, f.Name), Value: p.display(f, rec.Values[f.Name], labels)})
+	}
+	for _, c := range reg.Children {
+		sc := shownChild{Label: p.T("child." + reg.Name + "." + c.Name)}
+		for _, f := range c.Fields {
+			sc.Columns = append(sc.Columns, p.fieldLabel(reg, c.Name+"."+f.Name))
+		}
+		for _, row := range rec.Children[c.Name] {
+			var cells []string
+			for _, f := range c.Fields {
+				cells = append(cells, p.display(f, row[f.Name], labels))
+			}
+			sc.Rows = append(sc.Rows, cells)
+		}
+		v.Children = append(v.Children, sc)
+	}
+	if v.History, err = s.db.History(ctx, reg, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.db.AuditTrail(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, e := range entries {
+		v.Audit = append(v.Audit, auditShown{AuditEntry: e, Changes: p.auditChanges(reg, e)})
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "view", p)
+}
+
+// auditChanges lists the fields an audited change altered.
+func (p *page) auditChanges(reg *imis.Register, e store.AuditEntry) []auditChange {
+	var out []auditChange
+	names := make([]string, 0, len(reg.Fields)+len(reg.Children))
+	for _, f := range reg.Fields {
+		names = append(names, f.Name)
+	}
+	for _, c := range reg.Children {
+		names = append(names, c.Name)
+	}
+	for _, n := range names {
+		b, a := flat(e.Before[n]), flat(e.After[n])
+		if b != a {
+			out = append(out, auditChange{Field: p.fieldLabel(reg, n), Before: b, After: a})
+		}
+	}
+	return out
+}
+
+func flat(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, row := range x {
+			if m, ok := row.(map[string]any); ok {
+				var cells []string
+				for _, c := range sortedKeys(m) {
+					cells = append(cells, flat(m[c]))
+				}
+				parts = append(parts, strings.Join(cells, " "))
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	return ""
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func recordName(reg *imis.Register, rec *store.Record) string {
+	code, _ := rec.Values[reg.Code].(string)
+	title, _ := rec.Values[reg.Title].(string)
+	if reg.Code == reg.Title || title == "" {
+		return code
+	}
+	return code + " " + title
+}
+
+// fieldLabel names a field: a register-specific label if the catalogue has one, else the
+// shared label of that field name.
+func (p *page) fieldLabel(reg *imis.Register, name string) string {
+	if k := "field." + reg.Name + "." + name; p.s.cat.Has(k) {
+		return p.T(k)
+	}
+	base := name
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		base = name[i+1:]
+	}
+	return p.T("field." + base)
+}
+
+// FieldLabelOf names a field for the templates.
+func (p *page) FieldLabelOf(reg *imis.Register, name string) string { return p.fieldLabel(reg, name) }

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// routes lists every endpoint in one place. Each handler states the rights it needs.
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	m.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
+
+	m.HandleFunc("GET /login", s.loginPage)
+	m.HandleFunc("POST /login", s.loginSubmit)
+	m.Handle("POST /logout", s.browser(s.logout))
+	m.Handle("GET /{$}", s.browser(s.home))
+	m.Handle("GET /home/counts", s.browser(s.homeCounts))
+
+	m.Handle("GET /registers/{reg}", s.browser(s.registerList))
+	m.Handle("GET /registers/{reg}/new", s.browser(s.registerNew))
+	m.Handle("POST /registers/{reg}", s.browser(s.registerCreate))
+	m.Handle("GET /registers/{reg}/{id}", s.browser(s.registerView))
+	m.Handle("GET /registers/{reg}/{id}/edit", s.browser(s.registerEdit))
+	m.Handle("POST /registers/{reg}/{id}", s.browser(s.registerUpdate))
+	m.Handle("GET /registers/{reg}/{id}/delete", s.browser(s.registerDeleteConfirm))
+	m.Handle("POST /registers/{reg}/{id}/delete", s.browser(s.registerDelete))
+	m.Handle("GET /tools/diagnoses-upload", s.browser(s.diagnosesUploadPage))
+	m.Handle("POST /tools/diagnoses-upload", s.browser(s.diagnosesUpload))
+
+	m.Handle("GET /api/registers/{reg}", s.api(s.apiList))
+	m.Handle("POST /api/registers/{reg}", s.api(s.apiCreate))
+	m.Handle("GET /api/registers/{reg}/{id}", s.api(s.apiGet))
+	m.Handle("PUT /api/registers/{reg}/{id}", s.api(s.apiUpdate))
+	m.Handle("DELETE /api/registers/{reg}/{id}", s.api(s.apiDelete))
+	m.Handle("GET /api/registers/{reg}/{id}/history", s.api(s.apiHistory))
+
+	s.restMux = http.NewServeMux()
+	s.restMux.HandleFunc("POST /rest/api/login", s.restLogin)
+	m.Handle("/rest/api/", http.HandlerFunc(s.rest))
+	s.mux = m
+}
+
+// rest serves the mobile REST v3 API, whose clients spell paths in any case and with or
+// without a trailing slash.
+func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
+	p := strings.ToLower(strings.TrimSuffix(r.URL.Path, "/"))
+	r2 := r.Clone(r.Context())
+	r2.URL.Path, r2.URL.RawPath = p, ""
+	if _, pattern := s.restMux.Handler(r2); pattern == "" {
+		writeRESTError(w, http.StatusNotFound, "not found")
+		return
+	}
+	s.restMux.ServeHTTP(w, r2)
+}
