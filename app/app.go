@@ -1,4 +1,5 @@
-package main
+// Package app is the openimis program: its commands, flags and wiring, callable in-process by tests.
+package app
 
 import (
 	"context"
@@ -34,8 +35,8 @@ DSN is a SQLite file path or a postgres:// URL (env OPENIMIS_DB); the address de
 127.0.0.1:8080 (env OPENIMIS_ADDR). Every command accepts --help.
 `
 
-// run is the whole program, with its environment passed in so tests can run it in-process.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+// Run is the whole program, with its environment passed in so tests can run it in-process.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
