@@ -131,9 +131,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := newFlags(name+" [--db DSN] [--addr HOST:PORT]", help, stdout, stderr)
 	dsn := fs.String("db", defaultString(getenv, "OPENIMIS_DB", defDB), "database: SQLite file path or postgres:// URL")
 	addr := fs.String("addr", defaultString(getenv, "OPENIMIS_ADDR", "127.0.0.1:8080"), "address to listen on")
-	seed := int64(1)
+	opts := demo.Options{Seed: 1}
 	if isDemo {
-		fs.Int64Var(&seed, "seed", 1, "seed of the demo scheme")
+		fs.Int64Var(&opts.Seed, "seed", 1, "seed of the demo scheme")
+		fs.IntVar(&opts.ExtraItems, "extra-items", 0, "add this many synthetic medical items (for load tests)")
 	}
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
@@ -143,7 +144,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var err error
 	var summary *demo.Summary
 	if isDemo {
-		db, summary, err = buildDemo(ctx, *dsn, seed, stderr)
+		db, summary, err = buildDemo(ctx, *dsn, opts, stderr)
 	} else {
 		db, err = openDB(ctx, *dsn)
 	}
@@ -187,7 +188,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // buildDemo wipes a database it built before (never another one), builds the demo scheme and
 // marks the database as a demo.
-func buildDemo(ctx context.Context, dsn string, seed int64, stderr io.Writer) (*store.DB, *demo.Summary, error) {
+func buildDemo(ctx context.Context, dsn string, opts demo.Options, stderr io.Writer) (*store.DB, *demo.Summary, error) {
 	db, err := openDB(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
@@ -213,7 +214,8 @@ func buildDemo(ctx context.Context, dsn string, seed int64, stderr io.Writer) (*
 		return nil, nil, err
 	}
 	progress := newProgress(stderr)
-	summary, err := demo.Build(ctx, db, demo.Options{Seed: seed, Progress: progress.update})
+	opts.Progress = progress.update
+	summary, err := demo.Build(ctx, db, opts)
 	progress.finish()
 	if err != nil {
 		db.Close()

@@ -23,6 +23,9 @@ import (
 type Options struct {
 	Seed     int64                               // same seed => same scheme (codes, names, prices, assignments)
 	Progress func(stage string, done, total int) // may be nil; called as work advances, for a progress bar
+	// ExtraItems adds that many synthetic medicines beyond the tariff, to measure searches over a
+	// national-size list; they are in no price list.
+	ExtraItems int
 }
 
 // Summary counts what was built and lists the logins to print, so the person who asked for the demo
@@ -78,6 +81,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
 		{"officers", func() error { b.hashes = hashes(); return b.officers() }},
 		{"claim administrators", b.claimAdmins},
 		{"users", b.users},
+		{"extra items", b.extraItems},
 	}
 	for _, s := range stages {
 		b.stage = s.name
