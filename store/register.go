@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -39,7 +38,18 @@ func columns(reg *imis.Register) []string {
 	for _, f := range reg.Fields {
 		cols = append(cols, f.Name)
 	}
-	return append(cols, derivedColumns[reg.Name]...)
+	return append(append(cols, derivedColumns[reg.Name]...), "search_text")
+}
+
+// searchText is what the free-text search of a register matches: its code and title, lower-cased
+// once on write, so a search compares one stored column instead of lower-casing every row.
+func searchText(reg *imis.Register, v imis.Values) string {
+	code, _ := v[reg.Code].(string)
+	title, _ := v[reg.Title].(string)
+	if reg.Code == reg.Title {
+		return strings.ToLower(code)
+	}
+	return strings.ToLower(code + " " + title)
 }
 
 // derivedColumns are stored beside a register's fields and kept by the store, never entered.
@@ -68,8 +78,8 @@ func selectList(reg *imis.Register) string {
 	return meta(reg) + ", " + strings.Join(cols, ", ")
 }
 
-// scanRecord reads one row of selectList(reg).
-func scanRecord(rows interface{ Scan(...any) error }, reg *imis.Register) (*Record, error) {
+// scanRecord reads one row of selectList(reg), followed by any extra columns into extra.
+func scanRecord(rows interface{ Scan(...any) error }, reg *imis.Register, extra ...any) (*Record, error) {
 	r := &Record{Values: imis.Values{}}
 	var validTo sql.NullTime
 	var legacy uuid.NullUUID
@@ -87,7 +97,7 @@ func scanRecord(rows interface{ Scan(...any) error }, reg *imis.Register) (*Reco
 		}
 		holders[i] = holderFor(f.Kind)
 	}
-	if err := rows.Scan(append(dest, holders...)...); err != nil {
+	if err := rows.Scan(append(append(dest, holders...), extra...)...); err != nil {
 		return nil, err
 	}
 	r.ValidFrom = r.ValidFrom.UTC()
@@ -109,7 +119,7 @@ func derivedKind(col string) imis.FieldKind {
 	switch col {
 	case "system_code":
 		return imis.FieldInt
-	case "password_hash":
+	case "password_hash", "search_text":
 		return imis.FieldText
 	}
 	return imis.FieldRef
@@ -159,8 +169,7 @@ func (db *DB) Find(ctx context.Context, reg *imis.Register, f Filter) ([]*Record
 	var where query
 	where.WriteString(" FROM " + reg.Table + " t WHERE t.validity_to IS NULL AND " + scopePredicate(&where, reg, u, false))
 	if s := strings.TrimSpace(f.Text); s != "" {
-		p := where.arg(likeEscape(s))
-		where.WriteString(fmt.Sprintf(" AND (lower(t.%s) LIKE %s ESCAPE '\\' OR lower(t.%s) LIKE %s ESCAPE '\\')", reg.Code, p, reg.Title, p))
+		where.WriteString(" AND t.search_text LIKE " + where.arg(likeEscape(s)) + " ESCAPE '\\'")
 	}
 	for name, raw := range f.Fields {
 		fld, ok := reg.Field(name)
@@ -181,12 +190,11 @@ func (db *DB) Find(ctx context.Context, reg *imis.Register, f Filter) ([]*Record
 			where.WriteString(" AND t." + name + " = " + where.arg(raw))
 		}
 	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*)"+where.String(), where.args...).Scan(&total); err != nil {
-		return nil, 0, mapError(err)
-	}
+	// Registers are small reference tables (replicated on Citus), so one query gives the page
+	// and the total; only a page past the end needs a separate count.
 	page := f.Page.Normal()
-	q := "SELECT " + selectList(reg) + where.String() + " ORDER BY t." + reg.Order + ", t.id LIMIT " +
+	countArgs := len(where.args)
+	q := "SELECT " + selectList(reg) + ", COUNT(*) OVER ()" + where.String() + " ORDER BY t." + reg.Order + ", t.id LIMIT " +
 		where.arg(page.Size) + " OFFSET " + where.arg(page.Offset())
 	rows, err := db.read.QueryContext(ctx, q, where.args...)
 	if err != nil {
@@ -194,14 +202,23 @@ func (db *DB) Find(ctx context.Context, reg *imis.Register, f Filter) ([]*Record
 	}
 	defer rows.Close()
 	var out []*Record
+	var total int
 	for rows.Next() {
-		r, err := scanRecord(rows, reg)
+		r, err := scanRecord(rows, reg, &total)
 		if err != nil {
 			return nil, 0, mapError(err)
 		}
 		out = append(out, r)
 	}
-	return out, total, mapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, 0, mapError(err)
+	}
+	if len(out) == 0 && page.Number > 1 {
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*)"+where.String(), where.args[:countArgs]...).Scan(&total); err != nil {
+			return nil, 0, mapError(err)
+		}
+	}
+	return out, total, nil
 }
 
 // FindByID returns the current record with its child rows, if the acting user may see it.
@@ -345,6 +362,7 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 		}
 	}
 	id := imis.NewID()
+	v["search_text"] = searchText(reg, v)
 	r := &Record{ID: id, Version: 1, ValidFrom: tx.now, Values: v, Children: children}
 	var q query
 	cols := columns(reg)
@@ -435,6 +453,7 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.copyToHistory(ctx, reg, id); err != nil {
 		return nil, err
 	}
+	v["search_text"] = searchText(reg, v)
 	var q query
 	sets := make([]string, 0, len(columns(reg)))
 	for _, c := range columns(reg) {
