@@ -1,0 +1,87 @@
+package web
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/i18n"
+)
+
+// TestEveryVisibleStringIsInTheCatalogue checks that every key the templates, menus and
+// registers use has an English message, so no screen shows a raw key.
+func TestEveryVisibleStringIsInTheCatalogue(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	literal := regexp.MustCompile(`\.T "([a-z_.\-]+)"`)
+	err = fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFS, path)
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			keys = append(keys, m[1])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range menuAreas {
+		keys = append(keys, area)
+	}
+	for _, e := range menuEntries {
+		keys = append(keys, e.area, e.label)
+	}
+	p := &page{s: &Server{cat: cat}, Lang: "en"}
+	for _, reg := range imis.AllRegisters {
+		keys = append(keys, "register."+reg.Name)
+		for _, f := range reg.Fields {
+			if got := p.fieldLabel(reg, f.Name); strings.HasPrefix(got, "field.") {
+				t.Errorf("%s.%s has no label", reg.Name, f.Name)
+			}
+			for _, c := range f.Choices {
+				keys = append(keys, c.Label)
+			}
+		}
+		for _, c := range reg.Children {
+			keys = append(keys, "child."+reg.Name+"."+c.Name)
+			for _, f := range c.Fields {
+				if got := p.fieldLabel(reg, c.Name+"."+f.Name); strings.HasPrefix(got, "field.") {
+					t.Errorf("%s.%s.%s has no label", reg.Name, c.Name, f.Name)
+				}
+			}
+		}
+	}
+	errorKey := regexp.MustCompile(`"(error\.[a-z_]+)"`)
+	for _, dir := range []string{"..", "../store", ".", "../app"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range errorKey.FindAllStringSubmatch(string(b), -1) {
+				keys = append(keys, m[1])
+			}
+		}
+	}
+	for _, k := range keys {
+		if !cat.Has(k) {
+			t.Errorf("catalogue has no message for %q", k)
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d keys: the scan is broken", len(keys))
+	}
+}
