@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"strings"
 
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.json
+// Each language is a directory of JSON files (locales/<lang>/<area>.json, flat key -> message),
+// one file per business area, merged at load; a key defined twice is an error.
+//
+//go:embed locales
 var files embed.FS
 
 // Catalog holds the messages of every language.
@@ -25,25 +27,38 @@ type Catalog struct {
 // Default is the language used when a key or language is missing.
 const Default = "en"
 
-// Load reads the embedded catalogues (locales/<lang>.json, flat key -> message).
+// Load reads the embedded catalogues.
 func Load() (*Catalog, error) {
 	c := &Catalog{messages: map[string]map[string]string{}}
-	entries, err := files.ReadDir("locales")
+	langs, err := files.ReadDir("locales")
 	if err != nil {
 		return nil, err
 	}
 	c.tags = []language.Tag{language.Make(Default)}
-	for _, e := range entries {
-		lang := strings.TrimSuffix(e.Name(), ".json")
-		b, err := files.ReadFile(path.Join("locales", e.Name()))
+	for _, l := range langs {
+		lang := l.Name()
+		parts, err := files.ReadDir(path.Join("locales", lang))
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", e.Name(), err)
+		all := map[string]string{}
+		for _, p := range parts {
+			b, err := files.ReadFile(path.Join("locales", lang, p.Name()))
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("i18n: %s/%s: %w", lang, p.Name(), err)
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q defined twice", lang, k)
+				}
+				all[k] = v
+			}
 		}
-		c.messages[lang] = m
+		c.messages[lang] = all
 		if lang != Default {
 			c.tags = append(c.tags, language.Make(lang))
 		}
