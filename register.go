@@ -34,6 +34,8 @@ type ChildSet struct {
 	Table  string
 	Fields []Field
 	Unique string // field whose value may appear once per record
+	// Check adds the problems of one row, keyed by field name.
+	Check func(v Values, p Problems)
 }
 
 // FieldKind says how a field is entered, checked and stored.
@@ -163,12 +165,23 @@ func (c ChildSet) ParseChildren(rows []map[string]string, p Problems) []Values {
 	for i, raw := range CompactRows(rows) {
 		v := Values{}
 		for _, f := range c.Fields {
+			if strings.TrimSpace(raw[f.Name]) == "" && f.Default != nil {
+				v[f.Name] = f.Default
+				continue
+			}
 			val, fe := f.Parse(raw[f.Name])
 			if fe != nil {
 				p[ChildKey(c.Name, i, f.Name)] = *fe
 				continue
 			}
 			v[f.Name] = val
+		}
+		if c.Check != nil {
+			rowProblems := Problems{}
+			c.Check(v, rowProblems)
+			for k, fe := range rowProblems {
+				p.Add(ChildKey(c.Name, i, k), fe.Key, fe.Args...)
+			}
 		}
 		if c.Unique != "" && v[c.Unique] != nil {
 			if seen[v[c.Unique]] {

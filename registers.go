@@ -309,7 +309,7 @@ var Users = &Register{
 // AllRegisters lists every register, in menu order.
 var AllRegisters = []*Register{
 	Locations, HealthFacilities, ItemPriceLists, ServicePriceLists, Items, Services, Diagnoses,
-	Payers, Officers, ClaimAdmins, Users, Roles,
+	Payers, Officers, ClaimAdmins, Users, Roles, Products,
 }
 
 // RegisterByName returns the register with the given name, or nil.

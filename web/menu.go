@@ -23,7 +23,7 @@ type menuEntry struct {
 var menuEntries = func() []menuEntry {
 	var out []menuEntry
 	admin := []*imis.Register{imis.Locations, imis.HealthFacilities, imis.ItemPriceLists, imis.ServicePriceLists,
-		imis.Items, imis.Services, imis.Payers, imis.Officers, imis.ClaimAdmins, imis.Users, imis.Roles}
+		imis.Items, imis.Services, imis.Products, imis.Payers, imis.Officers, imis.ClaimAdmins, imis.Users, imis.Roles}
 	for _, reg := range admin {
 		out = append(out, menuEntry{"nav.administration", "register." + reg.Name, "/registers/" + reg.Name, []imis.Right{reg.Rights.Search}})
 	}
