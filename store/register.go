@@ -723,3 +723,22 @@ func rowFields(err error) map[string]imis.FieldError {
 	}
 	return nil
 }
+
+// Duplicates reports the unique fields of v already used by another current record, so a form
+// can show them together with its other problems.
+func (db *DB) Duplicates(ctx context.Context, reg *imis.Register, self imis.ID, v imis.Values) (imis.Problems, error) {
+	p := imis.Problems{}
+	for _, f := range reg.Fields {
+		if !f.Unique || v[f.Name] == nil {
+			continue
+		}
+		var n int
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+reg.Table+" WHERE "+f.Name+" = $1 AND validity_to IS NULL AND id <> $2", v[f.Name], self).Scan(&n); err != nil {
+			return nil, mapError(err)
+		}
+		if n > 0 {
+			p.Add(f.Name, "error.duplicate", v[f.Name])
+		}
+	}
+	return p, nil
+}

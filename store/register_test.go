@@ -195,3 +195,38 @@ func TestDistrictScoping(t *testing.T) {
 		t.Fatalf("scoped locations: %v", seen)
 	}
 }
+
+func TestLoginLockout(t *testing.T) {
+	ctx := imis.SystemContext(context.Background())
+	db := testdb.Open(t)
+	v, _ := imis.Users.Parse(map[string]string{"login": "lock1", "last_name": "L", "other_names": "K"}, true)
+	v["password_hash"] = "right"
+	tr := makeTree(t, ctx, db)
+	if _, err := db.Create(ctx, imis.Users, v, map[string][]imis.Values{"districts": {{"location_id": tr.d1}}}); err != nil {
+		t.Fatal(err)
+	}
+	verify := func(hash, pw string) bool { return hash == pw }
+	clock := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	for i := range store.MaxFailedLogins {
+		if _, err := db.Authenticate(ctx, "lock1", "wrong", verify); imis.ErrorCode(err) != imis.EUNAUTHORIZED {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	if _, err := db.Authenticate(ctx, "lock1", "right", verify); imis.ErrorCode(err) != imis.ELOCKED {
+		t.Fatalf("right password after 5 failures: %v, want locked", err)
+	}
+	clock = clock.Add(store.LockoutWindow + time.Minute)
+	if _, err := db.Authenticate(ctx, "lock1", "right", verify); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+	// Failures spread over more than the window do not lock.
+	for range store.MaxFailedLogins - 1 {
+		_, _ = db.Authenticate(ctx, "lock1", "wrong", verify)
+	}
+	clock = clock.Add(store.LockoutWindow + time.Minute)
+	_, _ = db.Authenticate(ctx, "lock1", "wrong", verify)
+	if _, err := db.Authenticate(ctx, "lock1", "right", verify); err != nil {
+		t.Fatalf("old failures locked the login: %v", err)
+	}
+}

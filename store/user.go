@@ -24,12 +24,14 @@ const (
 // verify compares a password with a stored hash (the auth package's argon2id).
 func (db *DB) Authenticate(ctx context.Context, login, password string, verify func(hash, password string) bool) (*imis.User, error) {
 	var id imis.ID
+	var failed bool
 	err := db.inTx(ctx, func(tx *Tx) error {
+		failed = false
 		var hash sql.NullString
-		var failed int
+		var count int
 		var since, locked sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, failed_since, locked_until FROM users
-			WHERE login = $1 AND validity_to IS NULL`, login).Scan(&id, &hash, &failed, &since, &locked)
+			WHERE login = $1 AND validity_to IS NULL`, login).Scan(&id, &hash, &count, &since, &locked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return imis.Errorf(imis.EUNAUTHORIZED, "error.bad_credentials")
 		} else if err != nil {
@@ -43,30 +45,27 @@ func (db *DB) Authenticate(ctx context.Context, login, password string, verify f
 			return err
 		}
 		if !since.Valid || tx.now.Sub(since.Time) > LockoutWindow {
-			failed, since = 0, sql.NullTime{Time: tx.now, Valid: true}
+			count, since = 0, sql.NullTime{Time: tx.now, Valid: true}
 		}
-		failed++
+		count++
 		var lockUntil any
-		if failed >= MaxFailedLogins {
+		if count >= MaxFailedLogins {
 			lockUntil = tx.now.Add(LockoutWindow)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = $1, failed_since = $2, locked_until = $3 WHERE id = $4",
-			failed, since.Time, lockUntil, id); err != nil {
-			return err
-		}
-		return errFailedLogin
+		// The failure is committed: it must count even though the login is refused.
+		failed = true
+		_, err = tx.ExecContext(ctx, "UPDATE users SET failed_logins = $1, failed_since = $2, locked_until = $3 WHERE id = $4",
+			count, since.Time, lockUntil, id)
+		return err
 	})
-	if errors.Is(err, errFailedLogin) {
-		return nil, imis.Errorf(imis.EUNAUTHORIZED, "error.bad_credentials")
-	}
 	if err != nil {
 		return nil, err
 	}
+	if failed {
+		return nil, imis.Errorf(imis.EUNAUTHORIZED, "error.bad_credentials")
+	}
 	return db.LoadUser(ctx, id)
 }
-
-// errFailedLogin commits the failure count while telling the caller the login failed.
-var errFailedLogin = errors.New("failed login")
 
 // LoadUser returns a current user with the rights of their current, unblocked roles and their
 // districts.

@@ -15,7 +15,7 @@ type menuItem struct {
 
 type menuEntry struct {
 	area, label, href string
-	rights           []imis.Right
+	rights            []imis.Right
 }
 
 // menuEntries lists what each area offers; an entry is shown only to users holding its right.

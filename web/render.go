@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/i18n"
@@ -34,12 +35,15 @@ type crumb struct{ Label, Href string }
 // T translates a catalogue key for the page's language.
 func (p *page) T(key string, args ...any) string { return p.s.cat.T(p.Lang, key, args...) }
 
-// Err translates a field or form error.
+// Err translates a field or form error. An argument that is itself a field error is translated
+// with its own arguments, so a message can quote another ("Line 3, code: At most 6 characters.").
 func (p *page) Err(fe imis.FieldError) string {
 	args := make([]any, len(fe.Args))
 	for i, a := range fe.Args {
 		if s, ok := a.(string); ok && (strings.HasPrefix(s, "register.") || strings.HasPrefix(s, "error.")) {
 			a = p.T(s)
+		} else if inner, ok := a.(imis.FieldError); ok {
+			a = p.Err(inner)
 		}
 		args[i] = a
 	}
@@ -70,8 +74,8 @@ func (s *Server) newPage(r *http.Request, title string, crumbs ...crumb) *page {
 }
 
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"pair":     func(a, b any) []any { return []any{a, b} },
+	"add":  func(a, b int) int { return a + b },
+	"pair": func(a, b any) []any { return []any{a, b} },
 }
 
 // parseTemplates parses each view together with the layout and the shared partials.
@@ -202,9 +206,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site. Browsers drop tabs and newlines from a
+// Location and read a backslash as a slash, so "/\t/host" would leave the site: any control
+// character is refused along with the "//" and "/\\" prefixes.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.IndexFunc(next, unicode.IsControl) >= 0 {
 		return "/"
 	}
 	return next
