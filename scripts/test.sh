@@ -20,6 +20,7 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/imis-test.XXXXXX")"
 PG_DIR=""      # data, socket and log of our PostgreSQL; empty while none runs
+WAIT_PID=""    # the sleep that --pg-shell waits on
 PG_BIN=""
 PG_PORT=""
 
@@ -37,6 +38,7 @@ as_postgres() {
 }
 
 cleanup() {
+	[ -z "$WAIT_PID" ] || kill "$WAIT_PID" 2>/dev/null || true
 	pg_stop
 	rm -rf "$WORK"
 }
@@ -61,8 +63,13 @@ install_system_packages() {
 	local want=()
 	find_pg_bin >/dev/null || want+=(postgresql)
 	command -v chromium >/dev/null 2>&1 || want+=(chromium fonts-liberation)
-	command -v node >/dev/null 2>&1 || want+=(nodejs)
-	command -v npm >/dev/null 2>&1 || want+=(npm)
+	# Debian's npm would conflict with a node from elsewhere (which brings its own npm), so
+	# both come from Debian only when there is no node at all.
+	if ! command -v node >/dev/null 2>&1; then
+		want+=(nodejs npm)
+	elif ! command -v npm >/dev/null 2>&1; then
+		die "node is installed but npm is not; install the npm that goes with this node"
+	fi
 	[ "${#want[@]}" -eq 0 ] && return 0
 	[ "$(id -u)" = 0 ] || die "missing system packages (${want[*]}); install them as root"
 	log "installing ${want[*]}"
@@ -157,7 +164,11 @@ if [ "${1:-}" = "--pg-shell" ]; then
 	pg_start
 	echo "export IMIS_TEST_DSN='$IMIS_TEST_DSN'"
 	echo "PostgreSQL runs until Ctrl-C; then it and its data are removed."
-	while :; do sleep 3600 & wait $!; done
+	while :; do
+		sleep 3600 &
+		WAIT_PID=$!
+		wait "$WAIT_PID"
+	done
 fi
 [ $# -eq 0 ] || die "unknown arguments: $*  (use no argument, or --pg-shell)"
 
