@@ -73,6 +73,7 @@ type Field struct {
 	Filter    bool   // offered as a search filter
 	Default   any
 	Immutable bool // may be set on creation only
+	Computed  bool // set by the system's rules, never taken from input
 }
 
 // Choice is one permitted code of a choice or mask field; its label is a catalogue key.
@@ -128,6 +129,9 @@ func (r *Register) Child(name string) (ChildSet, bool) {
 func (r *Register) Parse(raw map[string]string, creating bool) (Values, Problems) {
 	v, p := Values{}, Problems{}
 	for _, f := range r.Fields {
+		if f.Computed {
+			continue
+		}
 		s, present := raw[f.Name]
 		if !present && creating && f.Default != nil {
 			v[f.Name] = f.Default

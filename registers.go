@@ -310,6 +310,7 @@ var Users = &Register{
 var AllRegisters = []*Register{
 	Locations, HealthFacilities, ItemPriceLists, ServicePriceLists, Items, Services, Diagnoses,
 	Payers, Officers, ClaimAdmins, Users, Roles, Products,
+	Families, Insurees, Policies, Contributions,
 }
 
 // RegisterByName returns the register with the given name, or nil.

@@ -54,9 +54,13 @@ func searchText(reg *imis.Register, v imis.Values) string {
 
 // derivedColumns are stored beside a register's fields and kept by the store, never entered.
 var derivedColumns = map[string][]string{
-	imis.Locations.Name: {"region_id", "district_id"},
-	imis.Roles.Name:     {"system_code"},
-	imis.Users.Name:     {"password_hash"},
+	imis.Locations.Name:     {"region_id", "district_id"},
+	imis.Roles.Name:         {"system_code"},
+	imis.Users.Name:         {"password_hash"},
+	imis.Families.Name:      {"district_id", "source", "source_version"},
+	imis.Insurees.Name:      {"district_id", "source", "source_version"},
+	imis.Policies.Name:      {"district_id", "source", "source_version"},
+	imis.Contributions.Name: {"district_id", "family_id", "product_id", "source", "source_version"},
 }
 
 // secretColumns are never copied into history rows.
@@ -119,7 +123,7 @@ func derivedKind(col string) imis.FieldKind {
 	switch col {
 	case "system_code":
 		return imis.FieldInt
-	case "password_hash", "search_text":
+	case "password_hash", "search_text", "source", "source_version":
 		return imis.FieldText
 	}
 	return imis.FieldRef
@@ -353,13 +357,14 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 	if err := tx.checkRecord(ctx, reg, imis.NilID, v, children); err != nil {
 		return nil, err
 	}
-	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
-		return nil, err
-	}
+	// The hook runs first because it may derive the columns that scoping reads.
 	if h := hooks[reg.Name].beforeSave; h != nil {
 		if err := h(ctx, tx, nil, v); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
+		return nil, err
 	}
 	id := imis.NewID()
 	v["search_text"] = searchText(reg, v)
@@ -432,8 +437,13 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 		return nil, imis.Errorf(imis.ECONFLICT, "error.stale_version")
 	}
 	for _, f := range reg.Fields {
-		if f.Immutable {
+		if f.Immutable || f.Computed {
 			v[f.Name] = before.Values[f.Name]
+		}
+	}
+	for _, c := range derivedColumns[reg.Name] {
+		if _, set := v[c]; !set {
+			v[c] = before.Values[c]
 		}
 	}
 	if children == nil {
@@ -442,13 +452,13 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.checkRecord(ctx, reg, id, v, children); err != nil {
 		return nil, err
 	}
-	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
-		return nil, err
-	}
 	if h := hooks[reg.Name].beforeSave; h != nil {
 		if err := h(ctx, tx, before, v); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
+		return nil, err
 	}
 	if err := tx.copyToHistory(ctx, reg, id); err != nil {
 		return nil, err
