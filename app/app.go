@@ -8,15 +8,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/demo"
+	"github.com/openimis-go/openimis/i18n"
 	"github.com/openimis-go/openimis/store"
 	"github.com/openimis-go/openimis/web"
 )
@@ -359,18 +362,33 @@ func readPassword(r io.Reader) (string, error) {
 	return s, nil
 }
 
-// describe makes a domain error readable on a terminal.
+// describe makes a domain error readable on a terminal: the catalogue's message in the default
+// language rather than its key, with the problem of each field when there are any.
 func describe(err error) error {
 	var e *imis.Error
-	if errors.As(err, &e) {
-		msg := e.Message
-		for _, a := range e.Args {
-			msg += fmt.Sprintf(" %v", a)
-		}
-		for k, f := range e.Fields {
-			msg += fmt.Sprintf("; %s: %s", k, f.Key)
-		}
-		return errors.New(msg)
+	if !errors.As(err, &e) {
+		return err
 	}
-	return err
+	cat, cerr := i18n.Load()
+	if cerr != nil {
+		return err
+	}
+	tr := func(key string, args []any) string {
+		out := make([]any, len(args))
+		for i, a := range args {
+			if s, ok := a.(string); ok && (strings.HasPrefix(s, "error.") || strings.HasPrefix(s, "register.")) {
+				a = cat.T(i18n.Default, s)
+			}
+			out[i] = a
+		}
+		return cat.T(i18n.Default, key, out...)
+	}
+	if len(e.Fields) == 0 {
+		return errors.New(tr(e.Message, e.Args))
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+		parts = append(parts, k+": "+tr(e.Fields[k].Key, e.Fields[k].Args))
+	}
+	return errors.New(strings.Join(parts, "; "))
 }

@@ -97,6 +97,10 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rec, err = s.db.FindAsOf(r.Context(), reg, id, d)
+		if err == nil && rec.LegacyID != nil {
+			versions, _ := s.db.History(r.Context(), reg, id)
+			rec.ID, rec.LegacyID, rec.WireID = id, nil, wireIDOf(versions, id)
+		}
 	} else {
 		rec, err = s.db.FindByID(r.Context(), reg, id)
 	}
@@ -127,11 +131,34 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, imis.Errorf(imis.ENOTFOUND, "error.not_found"))
 		return
 	}
+	asRecord(recs, id)
 	items := make([]map[string]any, 0, len(recs))
 	for _, rec := range recs {
 		items = append(items, recordJSON(reg, rec))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// asRecord presents the versions of record id as that record: the store keeps old versions in
+// rows of their own, with their own row id and no wire id, which a client would take for
+// another record.
+func asRecord(versions []*store.Record, id imis.ID) {
+	wire := wireIDOf(versions, id)
+	for _, v := range versions {
+		if v.LegacyID != nil && *v.LegacyID == id {
+			v.ID, v.LegacyID, v.WireID = id, nil, wire
+		}
+	}
+}
+
+// wireIDOf returns the wire id of record id among its versions (the row that is the record).
+func wireIDOf(versions []*store.Record, id imis.ID) int64 {
+	for _, v := range versions {
+		if v.ID == id && v.LegacyID == nil {
+			return v.WireID
+		}
+	}
+	return 0
 }
 
 // readJSONInput decodes a request body into register input.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/auth"
@@ -200,6 +201,10 @@ func (s *Server) parseInput(ctx context.Context, reg *imis.Register, in input, c
 	resolved := imis.Problems{}
 	resolve := func(f imis.Field, raw string, key string) string {
 		raw = strings.TrimSpace(raw)
+		if !storableText(raw) {
+			resolved.Add(key, "error.invalid")
+			return ""
+		}
 		if f.Kind != imis.FieldRef || raw == "" {
 			return raw
 		}
@@ -239,6 +244,12 @@ func (s *Server) parseInput(ctx context.Context, reg *imis.Register, in input, c
 		problems[k] = v
 	}
 	return out
+}
+
+// storableText reports whether text can be stored on both engines: PostgreSQL refuses NUL
+// characters and invalid UTF-8 in text columns, which would otherwise fail as internal errors.
+func storableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // applyPassword checks the password fields of users, officers and claim administrators and puts

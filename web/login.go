@@ -36,7 +36,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.limitLogin(w, r) {
 		return
 	}
-	u, err := s.db.Authenticate(r.Context(), strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("password"), auth.VerifyPassword)
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	if !storableText(login) {
+		s.renderLogin(w, r, http.StatusUnauthorized, "error.bad_credentials") // no stored login has such bytes
+		return
+	}
+	u, err := s.db.Authenticate(r.Context(), login, r.PostFormValue("password"), auth.VerifyPassword)
 	if err != nil {
 		key := "error.bad_credentials"
 		switch imis.ErrorCode(err) {
@@ -88,6 +93,10 @@ func (s *Server) restLogin(w http.ResponseWriter, r *http.Request) {
 		writeRESTError(w, http.StatusBadRequest, field+": required")
 		return
 	}
+	if !storableText(login) {
+		w.WriteHeader(http.StatusUnauthorized) // no stored login has such bytes, and PostgreSQL refuses them
+		return
+	}
 	u, err := s.db.Authenticate(r.Context(), strings.TrimSpace(login), password, auth.VerifyPassword)
 	if err != nil {
 		if c := imis.ErrorCode(err); c != imis.EUNAUTHORIZED && c != imis.ELOCKED {
@@ -103,8 +112,12 @@ func (s *Server) restLogin(w http.ResponseWriter, r *http.Request) {
 		writeRESTError(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"access_token": token, "expires_on": exp.In(time.Local).Format(time.RFC3339)})
+	writeJSON(w, http.StatusOK, map[string]string{"access_token": token, "expires_on": exp.In(time.Local).Format(expiresLayout)})
 }
+
+// expiresLayout is ISO 8601 with a numeric offset even in UTC ("+00:00", never "Z"), as the
+// openIMIS REST API writes expires_on for the mobile apps that parse it.
+const expiresLayout = "2006-01-02T15:04:05-07:00"
 
 // lookupCI finds a JSON key without regard to case, as the REST API's model binding does.
 func lookupCI(m map[string]any, key string) any {

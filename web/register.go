@@ -47,17 +47,29 @@ func registerCrumbs(reg *imis.Register, extra ...crumb) []crumb {
 
 // filterFrom reads search filters and the page from a query string.
 func filterFrom(q url.Values, reg *imis.Register) store.Filter {
-	f := store.Filter{Text: q.Get("q"), Fields: map[string]string{}}
+	f := store.Filter{Text: searchable(q.Get("q")), Fields: map[string]string{}}
 	for _, fld := range reg.Fields {
 		if fld.Filter {
-			f.Fields[fld.Name] = q.Get(fld.Name)
+			f.Fields[fld.Name] = searchable(q.Get(fld.Name))
 		}
 	}
 	f.Page.Number, _ = strconv.Atoi(q.Get("page"))
 	f.Page.Size, _ = strconv.Atoi(q.Get("size"))
 	f.Page = f.Page.Normal()
+	// Atoi saturates out-of-range numbers, and a page near MaxInt would overflow the offset
+	// into a negative one, which PostgreSQL rejects.
+	f.Page.Number = min(f.Page.Number, maxPageNumber)
 	return f
 }
+
+// searchable replaces what PostgreSQL cannot compare as text (NUL, invalid UTF-8) with U+FFFD,
+// which matches nothing stored, instead of failing the search.
+func searchable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
+}
+
+// maxPageNumber bounds the page asked for, far beyond any register's size.
+const maxPageNumber = 1_000_000
 
 // listView is a page of search results.
 type listView struct {
@@ -284,6 +296,10 @@ func (s *Server) registerView(w http.ResponseWriter, r *http.Request) {
 	if v.History, err = s.db.History(ctx, reg, id); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if rec.LegacyID != nil {
+		// An old version is kept in a row of its own; show it as the record, with its mobile id.
+		rec.ID, rec.LegacyID, rec.WireID = id, nil, wireIDOf(v.History, id)
 	}
 	entries, err := s.db.AuditTrail(ctx, id)
 	if err != nil {

@@ -37,7 +37,7 @@ func (s *Server) routes() {
 
 	s.restMux = http.NewServeMux()
 	s.restMux.HandleFunc("POST /rest/api/login", s.restLogin)
-	m.Handle("/rest/api/", http.HandlerFunc(s.rest))
+	// /rest/api/ in any case goes to s.rest, from ServeHTTP.
 	s.mux = m
 }
 

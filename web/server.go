@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openimis-go/openimis"
@@ -76,8 +77,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Internal error.", http.StatusInternalServerError)
 		}
 	}()
+	// The REST v3 clients spell the whole path in any case ("/Rest/Api/Login"), which the
+	// case-sensitive mux pattern would miss.
+	if p := r.URL.Path; len(p) >= len(restPrefix) && strings.EqualFold(p[:len(restPrefix)], restPrefix) {
+		s.rest(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
+
+const restPrefix = "/rest/api/"
 
 // securityHeaders forbids inline script, framing and content sniffing on every response.
 func securityHeaders(h http.Header) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/openimis-go/openimis"
 )
@@ -97,24 +96,31 @@ func readDiagnosesCSV(r io.Reader) ([]imis.Values, error) {
 	}
 	var out []imis.Values
 	seen := map[string]int{}
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			return nil, imis.Errorf(imis.EINVALID, "error.csv_syntax", line)
 		}
+		// The reader skips blank lines, so the line is the one it read, not a count of records.
+		line, _ := cr.FieldPos(0)
 		if len(rec) <= max(codeCol, nameCol) {
 			return nil, imis.Errorf(imis.EINVALID, "error.csv_columns", line)
 		}
 		raw := map[string]string{"code": rec[codeCol], "name": rec[nameCol]}
-		if !utf8.ValidString(raw["code"] + raw["name"]) {
+		if !storableText(raw["code"] + raw["name"]) {
 			return nil, imis.Errorf(imis.EINVALID, "error.csv_encoding", line)
 		}
 		v, p := imis.Diagnoses.Parse(raw, true)
 		for field, fe := range p {
-			return nil, imis.Errorf(imis.EINVALID, "error.csv_field", line, field, fe.Key)
+			return nil, imis.Errorf(imis.EINVALID, "error.csv_field", line, field, fe)
 		}
 		code := v["code"].(string)
 		if first, dup := seen[code]; dup {

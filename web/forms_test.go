@@ -1,0 +1,255 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openimis-go/openimis"
+)
+
+// fieldError returns the text of the error element the form shows beside an input, or "".
+func fieldError(body, name string) string {
+	re := regexp.MustCompile(`<p class="error" id="f-` + regexp.QuoteMeta(name) + `-err">([^<]*)</p>`)
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+var auditRow = regexp.MustCompile(`<tr><td[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>`)
+
+// auditRows returns the who and action columns of a record page's audit trail, newest first.
+func auditRows(body string) [][2]string {
+	i := strings.Index(body, `class="audit"`)
+	if i < 0 {
+		return nil
+	}
+	var out [][2]string
+	for _, m := range auditRow.FindAllStringSubmatch(body[i:], -1) {
+		out = append(out, [2]string{m[1], m[2]})
+	}
+	return out
+}
+
+// TestFacilityForm creates, edits and deletes a facility through the HTML forms.
+func TestFacilityForm(t *testing.T) {
+	e := newEnv(t, true)
+	tok := e.token(t, "Admin", "admin123")
+	b := e.login(t, "Admin", "admin123")
+	d1 := e.idOf(t, imis.Locations, "R1D1").String()
+	v1 := e.idOf(t, imis.Locations, "R1D1W1V1").String()
+	before := e.total(t, tok, "health-facilities")
+
+	newPage := b.get(t, "/registers/health-facilities/new")
+	check(t, "new form", newPage, http.StatusOK, `name="code"`, `name="catchments.0.location_id"`, `value="`+d1+`"`)
+
+	valid := url.Values{"code": {"HFUI01"}, "name": {"Form Facility"}, "legal_form": {"G"}, "level": {"C"}, "sub_level": {"N"},
+		"location_id": {d1}, "care_type": {"B"}, "email": {"form@example.org"}, "status": {"AC"}, "offline": {"false", "true"},
+		"contract_start": {"2026-01-01"}, "contract_end": {"2026-12-31"},
+		"catchments.0.location_id": {v1}, "catchments.0.catchment": {"70"},
+		"catchments.1.location_id": {""}, "catchments.1.catchment": {""}}
+	spoil := func(changes map[string]string) url.Values {
+		f := url.Values{}
+		for k, v := range valid {
+			f[k] = append([]string(nil), v...)
+		}
+		for k, v := range changes {
+			f.Set(k, v)
+		}
+		return f
+	}
+
+	cases := []struct {
+		name    string
+		changes map[string]string
+		status  int
+		errors  map[string]string // input name -> text beside it
+	}{
+		{"parse errors", map[string]string{"email": "not-an-address", "name": "", "catchments.0.catchment": "lots"}, 422,
+			map[string]string{"email": "Not a valid e-mail address.", "name": "Required.", "catchments.0.catchment": "A whole number is needed."}},
+		{"unknown choice", map[string]string{"legal_form": "Z"}, 422, map[string]string{"legal_form": "Choose one of: C, D, G, P."}},
+		{"village as district", map[string]string{"location_id": v1}, 422, map[string]string{"location_id": "Must be a location of type D."}},
+		{"duplicate code", map[string]string{"code": "HF0101"}, 409, map[string]string{"code": "HF0101 is already used."}},
+		{"bytes that are not UTF-8", map[string]string{"name": "Bad \xff name"}, 422, map[string]string{"name": "Invalid value."}},
+		{"NUL byte", map[string]string{"address": "a\x00b"}, 422, map[string]string{"address": "Invalid value."}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := b.submit(t, "/registers/health-facilities", spoil(c.changes))
+			check(t, c.name, r, c.status, `<form method="post" action="/registers/health-facilities"`)
+			for field, msg := range c.errors {
+				if got := fieldError(r.body, field); got != msg {
+					t.Errorf("error beside %s: %q, want %q", field, got, msg)
+				}
+			}
+			if !strings.Contains(r.body, `aria-invalid="true"`) {
+				t.Error("no input is marked invalid")
+			}
+			if c.changes["code"] == "" && !strings.Contains(r.body, `value="HFUI01"`) {
+				t.Error("the form lost the values typed")
+			}
+		})
+	}
+	if n := e.total(t, tok, "health-facilities"); n != before {
+		t.Fatalf("facilities %d after refused forms, want %d", n, before)
+	}
+
+	r := b.submit(t, "/registers/health-facilities", valid)
+	check(t, "valid form", r, http.StatusSeeOther)
+	loc := r.header.Get("Location")
+	m := regexp.MustCompile(`^/registers/health-facilities/([0-9a-f-]{36})$`).FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("Location %q", loc)
+	}
+	id := m[1]
+	view := b.get(t, loc)
+	check(t, "record page", view, http.StatusOK, "HFUI01", "Form Facility", "form@example.org")
+	if rows := auditRows(view.body); len(rows) != 1 || rows[0] != [2]string{"Admin", "Created"} {
+		t.Errorf("audit trail %v, want one Created by Admin", rows)
+	}
+	rec := e.fetch(t, tok, "health-facilities", id, "")
+	if rec["offline"] != true || rec["sub_level"] != "N" || len(rowsOf(t, rec, "catchments")) != 1 {
+		t.Errorf("stored facility %v", rec)
+	}
+	wire := "<dd>" + rec["wire_id"].(json.Number).String() + "</dd>" // the mobile id shown on the page
+
+	// The changes are made two days later, so that the first day still reads the first version.
+	e.clk.Advance(48 * time.Hour)
+	b = e.login(t, "Admin", "admin123") // the session has expired meanwhile
+	t.Run("edit", func(t *testing.T) {
+		edit := b.get(t, loc+"/edit")
+		check(t, "edit form", edit, http.StatusOK, `name="version" value="1"`, `value="Form Facility"`)
+		f := spoil(map[string]string{"name": "Renamed Form Facility", "version": "1"})
+		r := b.submit(t, loc, f)
+		check(t, "update", r, http.StatusSeeOther)
+		r = b.submit(t, loc, f)
+		check(t, "stale update", r, http.StatusConflict, "Someone else changed")
+		view := b.get(t, loc)
+		check(t, "after update", view, http.StatusOK, "Renamed Form Facility")
+		rows := auditRows(view.body)
+		if len(rows) != 2 || rows[0] != [2]string{"Admin", "Changed"} || rows[1] != [2]string{"Admin", "Created"} {
+			t.Errorf("audit trail %v", rows)
+		}
+		if !strings.Contains(view.body, "<del>Form Facility</del>") {
+			t.Error("the change of name is not shown")
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		check(t, "confirm", b.get(t, loc+"/delete"), http.StatusOK, "HFUI01")
+		check(t, "stale", b.submit(t, loc+"/delete", url.Values{"version": {"1"}}), http.StatusConflict)
+		r := b.submit(t, loc+"/delete", url.Values{"version": {"2"}})
+		check(t, "delete", r, http.StatusSeeOther)
+		if r.header.Get("Location") != "/registers/health-facilities" {
+			t.Errorf("Location %q", r.header.Get("Location"))
+		}
+		check(t, "gone", b.get(t, loc), http.StatusNotFound)
+		check(t, "as it was", b.get(t, loc+"?as_of=2026-03-02"), http.StatusOK, "<dd>Form Facility</dd>", "<td>70</td>", wire)
+	})
+
+	t.Run("location in use", func(t *testing.T) {
+		id := e.idOf(t, imis.Locations, "R1D1W1V1").String()
+		r := b.submit(t, "/registers/locations/"+id+"/delete", url.Values{"version": {"1"}})
+		check(t, "delete village", r, http.StatusConflict, "Still in use in")
+	})
+}
+
+// upload posts a CSV file to the diagnoses upload form.
+func (b *browser) upload(t *testing.T, csrf, name, content string) response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if csrf != "" {
+		_ = w.WriteField("csrf_token", csrf)
+	}
+	if name != "" {
+		fw, err := w.CreateFormFile("file", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(content))
+	}
+	w.Close()
+	return b.e.do(t, b.c, http.MethodPost, "/tools/diagnoses-upload", map[string]string{"Content-Type": w.FormDataContentType()}, buf.String())
+}
+
+// TestDiagnosesUpload loads ICD-10 codes from CSV: all lines or none.
+func TestDiagnosesUpload(t *testing.T) {
+	e := newEnv(t, true)
+	tok := e.token(t, "Admin", "admin123")
+	b := e.login(t, "Admin", "admin123")
+	name := func(code string) string {
+		r := e.api(t, tok, "GET", "/api/registers/diagnoses?code="+url.QueryEscape(code), "")
+		for _, it := range rowsOf(t, object(t, r.body), "items") {
+			if it["code"] == code {
+				return it["name"].(string)
+			}
+		}
+		return ""
+	}
+	check(t, "page", b.get(t, "/tools/diagnoses-upload"), http.StatusOK, `enctype="multipart/form-data"`)
+	before := e.total(t, tok, "diagnoses")
+
+	r := b.upload(t, b.csrf, "icd.csv", "code,name\nA00,Cholera (renamed)\nZ991,New test diagnosis\nA01,Typhoid and paratyphoid fevers\n")
+	check(t, "good file", r, http.StatusOK, "1 diagnoses added, 1 updated.")
+	if name("A00") != "Cholera (renamed)" || name("Z991") != "New test diagnosis" {
+		t.Errorf("after upload: A00 %q Z991 %q", name("A00"), name("Z991"))
+	}
+	if n := e.total(t, tok, "diagnoses"); n != before+1 {
+		t.Errorf("diagnoses %d, want %d", n, before+1)
+	}
+	before++
+
+	r = b.upload(t, b.csrf, "icd.csv", "\ufeffICDCode;ICDName\r\n"[0:0]+"\ufeffICDCode,ICDName\r\nZ992,Windows line ends\r\n")
+	check(t, "openIMIS header, BOM and CRLF", r, http.StatusOK, "1 diagnoses added, 0 updated.")
+	before++
+
+	bad := []struct {
+		name, content, want string
+	}{
+		{"code with a space", "code,name\nA02,Changed name\nB 12,Bad code\n", "Line 3, code: A code may not contain spaces."},
+		{"duplicate code", "code,name\nZ993,One\nA02,Changed name\nZ993,Two\n", "Line 4: code Z993 already on line 2."},
+		{"code too long", "code,name\nA02,Changed name\nABCDEFGH,Too long\n", "Line 3, code: At most 6 characters."},
+		{"missing name", "code,name\nA02,Changed name\nZ994,\n", "Line 3, name: Required."},
+		{"blank line before the bad one", "code,name\nA02,Changed name\n\nB 1,x\n", "Line 4, code:"},
+		{"too few columns", "code,name\nA02,Changed name\nZ995\n", "Line 3 has too few columns."},
+		{"broken quoting", "code,name\nA02,Changed name\nZ996,\"open\n", "Line 3 is not valid CSV."},
+		{"bytes that are not UTF-8", "code,name\nA02,Changed name\nZ997,\xff\xfe\n", "Line 3 is not UTF-8 text."},
+		{"NUL byte", "code,name\nA02,Changed name\nZ997,a\x00b\n", "Line 3 is not UTF-8 text."},
+		{"no header", "A02,Changed name\n", "The header must name the columns code and name."},
+		{"header only", "code,name\n", "The file has no data rows."},
+		{"empty file", "", "The file has no data rows."},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			r := b.upload(t, b.csrf, "icd.csv", c.content)
+			check(t, c.name, r, http.StatusUnprocessableEntity, html.EscapeString(c.want))
+			if strings.Contains(r.body, "%!") {
+				t.Errorf("badly formatted message: %s", r.body[strings.Index(r.body, "%!")-40:][:80])
+			}
+		})
+	}
+	if got := name("A02"); got != "Other salmonella infections" {
+		t.Errorf("A02 is %q after refused files", got)
+	}
+	if n := e.total(t, tok, "diagnoses"); n != before {
+		t.Errorf("diagnoses %d after refused files, want %d", n, before)
+	}
+
+	check(t, "no file", b.upload(t, b.csrf, "", ""), http.StatusUnprocessableEntity, "Choose a file to upload.")
+	check(t, "no csrf token", b.upload(t, "", "icd.csv", "code,name\nZ998,Forged\n"), http.StatusForbidden)
+	clerk := e.login(t, "Clerk", "demo123")
+	check(t, "without the right", clerk.upload(t, clerk.csrf, "icd.csv", "code,name\nZ998,Forged\n"), http.StatusForbidden)
+	if name("Z998") != "" {
+		t.Error("a refused upload stored Z998")
+	}
+}
