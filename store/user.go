@@ -19,6 +19,9 @@ const (
 	LockoutWindow   = 15 * time.Minute
 )
 
+// unknownLoginHash is an argon2id hash of a password nobody uses.
+const unknownLoginHash = "$argon2id$v=19$m=19456,t=2,p=1$2KWg533/kb9VenrqULktbg$A9sFH2aYA7XseFgvj7fTBaJXDcdyyf4bPeU1SwXnaYA"
+
 // Authenticate checks a login and password on behalf of every interface. A locked login is
 // refused even with the right password; a wrong password counts towards the lockout.
 // verify compares a password with a stored hash (the auth package's argon2id).
@@ -33,6 +36,9 @@ func (db *DB) Authenticate(ctx context.Context, login, password string, verify f
 		err := tx.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, failed_since, locked_until FROM users
 			WHERE login = $1 AND validity_to IS NULL`, login).Scan(&id, &hash, &count, &since, &locked)
 		if errors.Is(err, sql.ErrNoRows) {
+			// Checking a password against a dummy hash keeps an unknown login as slow as a known
+			// one, so response times do not reveal which logins exist.
+			verify(unknownLoginHash, password)
 			return imis.Errorf(imis.EUNAUTHORIZED, "error.bad_credentials")
 		} else if err != nil {
 			return err
