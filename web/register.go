@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -306,61 +305,80 @@ func (s *Server) registerView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, e := range entries {
-		v.Audit = append(v.Audit, auditShown{AuditEntry: e, Changes: p.auditChanges(reg, e)})
-	}
+	v.Audit = s.auditView(ctx, p, reg, entries)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "view", p)
 }
 
-// auditChanges lists the fields an audited change altered.
-func (p *page) auditChanges(reg *imis.Register, e store.AuditEntry) []auditChange {
-	var out []auditChange
-	names := make([]string, 0, len(reg.Fields)+len(reg.Children))
-	for _, f := range reg.Fields {
-		names = append(names, f.Name)
+// auditView shows each audited change as the fields it altered, with values displayed as on
+// the record page: choices by their label, references by code and name.
+func (s *Server) auditView(ctx context.Context, p *page, reg *imis.Register, entries []store.AuditEntry) []auditShown {
+	recs := make([]*store.Record, 0, 2*len(entries))
+	snaps := make([][2]*store.Record, len(entries))
+	for i, e := range entries {
+		snaps[i] = [2]*store.Record{snapshotRecord(reg, e.Before), snapshotRecord(reg, e.After)}
+		recs = append(recs, snaps[i][0], snaps[i][1])
 	}
-	for _, c := range reg.Children {
-		names = append(names, c.Name)
-	}
-	for _, n := range names {
-		b, a := flat(e.Before[n]), flat(e.After[n])
-		if b != a {
-			out = append(out, auditChange{Field: p.fieldLabel(reg, n), Before: b, After: a})
+	labels := s.refLabels(ctx, reg, recs)
+	out := make([]auditShown, len(entries))
+	for i, e := range entries {
+		out[i] = auditShown{AuditEntry: e}
+		before, after := snaps[i][0], snaps[i][1]
+		for _, f := range reg.Fields {
+			b, a := p.display(f, before.Values[f.Name], labels), p.display(f, after.Values[f.Name], labels)
+			if b != a {
+				out[i].Changes = append(out[i].Changes, auditChange{Field: p.fieldLabel(reg, f.Name), Before: b, After: a})
+			}
+		}
+		for _, c := range reg.Children {
+			b, a := p.displayRows(c, before.Children[c.Name], labels), p.displayRows(c, after.Children[c.Name], labels)
+			if b != a {
+				out[i].Changes = append(out[i].Changes, auditChange{Field: p.T("child." + reg.Name + "." + c.Name), Before: b, After: a})
+			}
 		}
 	}
 	return out
 }
 
-func flat(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []any:
-		parts := make([]string, 0, len(x))
-		for _, row := range x {
-			if m, ok := row.(map[string]any); ok {
-				var cells []string
-				for _, c := range sortedKeys(m) {
-					cells = append(cells, flat(m[c]))
-				}
-				parts = append(parts, strings.Join(cells, " "))
-			}
-		}
-		return strings.Join(parts, "; ")
+// snapshotRecord reads an audit snapshot (values as text) back into typed values.
+func snapshotRecord(reg *imis.Register, snap map[string]any) *store.Record {
+	r := &store.Record{Values: imis.Values{}, Children: map[string][]imis.Values{}}
+	parse := func(f imis.Field, v any) any {
+		text, _ := v.(string)
+		f.Required = false
+		val, _ := f.Parse(text)
+		return val
 	}
-	return ""
+	for _, f := range reg.Fields {
+		r.Values[f.Name] = parse(f, snap[f.Name])
+	}
+	for _, c := range reg.Children {
+		rows, _ := snap[c.Name].([]any)
+		for _, row := range rows {
+			m, _ := row.(map[string]any)
+			v := imis.Values{}
+			for _, f := range c.Fields {
+				v[f.Name] = parse(f, m[f.Name])
+			}
+			r.Children[c.Name] = append(r.Children[c.Name], v)
+		}
+	}
+	return r
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// displayRows renders child rows as one line each.
+func (p *page) displayRows(c imis.ChildSet, rows []imis.Values, labels map[imis.ID]string) string {
+	parts := make([]string, 0, len(rows))
+	for _, row := range rows {
+		cells := make([]string, 0, len(c.Fields))
+		for _, f := range c.Fields {
+			if d := p.display(f, row[f.Name], labels); d != "" {
+				cells = append(cells, d)
+			}
+		}
+		parts = append(parts, strings.Join(cells, " / "))
 	}
-	slices.Sort(keys)
-	return keys
+	return strings.Join(parts, "; ")
 }
 
 func recordName(reg *imis.Register, rec *store.Record) string {

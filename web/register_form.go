@@ -139,7 +139,7 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, status int, re
 		crumbs = registerCrumbs(reg, crumb{Label: recordName(reg, rec), Href: "/registers/" + reg.Name + "/" + rec.ID.String()}, crumb{Label: "form.edit"})
 	}
 	p := s.newPage(r, title, crumbs...)
-	p.Title = p.T(title) + ": " + p.T("register."+reg.Name)
+	p.Title = p.T(title+"_title", p.T("register."+reg.Name+".one"))
 	var problems imis.Problems
 	formErr := ""
 	if e := asError(err); e != nil {

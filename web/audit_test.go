@@ -1,0 +1,34 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAuditTrailShowsReadableValues checks that the audit trail on a record's page names choices
+// and references as the record page does, never by raw code or id.
+func TestAuditTrailShowsReadableValues(t *testing.T) {
+	e := newEnv(t, true)
+	tok := e.token(t, "Admin", "admin123")
+	body := `{"code":"AUD01","name":"Audit Clinic","legal_form":"G","level":"D","location_id":"R1D1","care_type":"O",
+		"catchments":[{"location_id":"R1D1W1V1","catchment":40}]}`
+	r := e.api(t, tok, "POST", "/api/registers/health-facilities", body)
+	check(t, "create", r, http.StatusCreated)
+	rec := object(t, r.body)
+	id := rec["id"].(string)
+	r = e.api(t, tok, "PUT", "/api/registers/health-facilities/"+id, `{"version":1,"legal_form":"P","catchments":[{"location_id":"R1D1W1V1","catchment":60}]}`)
+	check(t, "update", r, http.StatusOK)
+	b := e.login(t, "Admin", "admin123")
+	view := b.get(t, "/registers/health-facilities/"+id)
+	check(t, "view", view, http.StatusOK, "<del>Government</del> → <ins>Private organization</ins>", "Catchment villages")
+	audit := view.body[strings.Index(view.body, `class="audit"`):]
+	for _, raw := range []string{">G<", ">P<", rec["location_id"].(string)} {
+		if strings.Contains(audit, raw) {
+			t.Errorf("the audit trail shows the raw value %q", raw)
+		}
+	}
+	if !strings.Contains(audit, "R1D1W1V1") || !strings.Contains(audit, "/ 60") {
+		t.Errorf("the catchment change is not shown with the village and its share:\n%s", excerpt(audit))
+	}
+}
