@@ -187,7 +187,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	p := s.parseInput(r.Context(), reg, in, true)
+	p := s.parseInput(r.Context(), reg, in, imis.NilID)
 	s.applyPassword(reg, jsonString(body, "password"), jsonString(body, "password"), true, p)
 	if err := p.problems.Err(); err != nil {
 		s.apiFail(w, r, err)
@@ -242,7 +242,7 @@ func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) {
 	for k, v := range in.rows {
 		merged.rows[k] = v
 	}
-	p := s.parseInput(r.Context(), reg, merged, false)
+	p := s.parseInput(r.Context(), reg, merged, id)
 	s.applyPassword(reg, jsonString(body, "password"), jsonString(body, "password"), false, p)
 	if err := p.problems.Err(); err != nil {
 		s.apiFail(w, r, err)

@@ -195,9 +195,11 @@ type parsed struct {
 	problems imis.Problems
 }
 
-// parseInput turns text input into values: references may be given by code, which are resolved
-// first; every problem is reported against its field.
-func (s *Server) parseInput(ctx context.Context, reg *imis.Register, in input, creating bool) parsed {
+// parseInput turns text input into values for a new record (self = NilID) or for record self:
+// references may be given by code, which are resolved first; every problem is reported against
+// its field, and a duplicate code is reported together with the other problems.
+func (s *Server) parseInput(ctx context.Context, reg *imis.Register, in input, self imis.ID) parsed {
+	creating := self == imis.NilID
 	resolved := imis.Problems{}
 	resolve := func(f imis.Field, raw string, key string) string {
 		raw = strings.TrimSpace(raw)
@@ -242,6 +244,13 @@ func (s *Server) parseInput(ctx context.Context, reg *imis.Register, in input, c
 	}
 	for k, v := range resolved {
 		problems[k] = v
+	}
+	if len(problems) > 0 {
+		if dup, err := s.db.Duplicates(ctx, reg, self, values); err == nil {
+			for k, v := range dup {
+				problems.Add(k, v.Key, v.Args...)
+			}
+		}
 	}
 	return out
 }

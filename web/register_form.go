@@ -206,7 +206,7 @@ func (s *Server) registerCreate(w http.ResponseWriter, r *http.Request) {
 	if s.formAction(w, r, reg, nil, in) {
 		return
 	}
-	p := s.parseInput(r.Context(), reg, in, true)
+	p := s.parseInput(r.Context(), reg, in, imis.NilID)
 	s.applyPassword(reg, r.PostForm.Get("password"), r.PostForm.Get("password_confirm"), true, p)
 	if err := p.problems.Err(); err != nil {
 		s.showForm(w, r, http.StatusUnprocessableEntity, reg, nil, in, err, 0)
@@ -266,7 +266,7 @@ func (s *Server) registerUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	p := s.parseInput(r.Context(), reg, in, false)
+	p := s.parseInput(r.Context(), reg, in, rec.ID)
 	s.applyPassword(reg, r.PostForm.Get("password"), r.PostForm.Get("password_confirm"), false, p)
 	if err := p.problems.Err(); err != nil {
 		s.showForm(w, r, http.StatusUnprocessableEntity, reg, rec, in, err, 0)
