@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/store"
@@ -28,6 +29,49 @@ type childForm struct {
 	Columns []string
 	Rows    [][]formField
 	Error   string
+	Groups  []rightGroup // a list of rights is edited as ticks, not typed codes
+}
+
+// rightGroup is the rights of one entity, for the role editor.
+type rightGroup struct {
+	Label  string
+	Rights []rightTick
+}
+
+type rightTick struct {
+	Name, ID, Value, Label string
+	Checked                bool
+}
+
+// rightGroups lays out every known right as a checkbox, ticked when the role holds it.
+func rightGroups(p *page, set string, rows []map[string]string) []rightGroup {
+	held := map[string]bool{}
+	for _, r := range rows {
+		held[strings.TrimSpace(r["right_id"])] = true
+	}
+	var out []rightGroup
+	known := imis.KnownRights()
+	listed := map[string]bool{}
+	for _, ri := range known {
+		listed[strconv.Itoa(int(ri.Code))] = true
+	}
+	// Rights this system does not know (from an imported role) stay listed, so saving keeps them.
+	for code := range held {
+		if n, err := strconv.Atoi(code); err == nil && !listed[code] {
+			known = append(known, imis.RightInfo{Code: imis.Right(n), Entity: "right.entity.other", Action: "right.action.unknown"})
+		}
+	}
+	for i, ri := range known {
+		label := p.T(ri.Entity)
+		if len(out) == 0 || out[len(out)-1].Label != label {
+			out = append(out, rightGroup{Label: label})
+		}
+		code := strconv.Itoa(int(ri.Code))
+		g := &out[len(out)-1]
+		g.Rights = append(g.Rights, rightTick{Name: imis.ChildKey(set, i, "right_id"), ID: "right-" + code, Value: code,
+			Label: p.T(ri.Action) + " (" + code + ")", Checked: held[code]})
+	}
+	return out
 }
 
 type recordForm struct {
@@ -91,6 +135,11 @@ func (s *Server) buildForm(ctx context.Context, p *page, reg *imis.Register, rec
 			cf.Columns = append(cf.Columns, p.fieldLabel(reg, c.Name+"."+f.Name))
 		}
 		rows := imis.CompactRows(in.rows[c.Name])
+		if len(c.Fields) == 1 && c.Fields[0].Kind == imis.FieldRight {
+			cf.Groups = rightGroups(p, c.Name, rows)
+			form.Children = append(form.Children, cf)
+			continue
+		}
 		n := len(rows) + blankRows + extraRows
 		for i := range n {
 			var row []formField
