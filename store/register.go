@@ -678,6 +678,7 @@ func (tx *Tx) explainConflict(reg *imis.Register, v imis.Values, err error) erro
 					Fields: map[string]imis.FieldError{f.Name: {Key: "error.duplicate", Args: []any{v[f.Name]}}}}
 			}
 		}
+		return explainIndexConflict(err, v)
 	}
 	return err
 }

@@ -1,0 +1,392 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/openimis-go/openimis"
+)
+
+// maxChainHops bounds the walks along product conversions and officer substitutions, which
+// wrong data could turn into loops (openIMIS stops after 20 as well).
+const maxChainHops = 20
+
+// chainProduct is one product on a conversion chain, with its sale window.
+type chainProduct struct {
+	id, next imis.ID
+	from, to imis.Date
+}
+
+func (p chainProduct) onSale(d imis.Date) bool { return !d.Before(p.from) && !d.After(p.to) }
+
+// conversionChain returns the products reached from id by following conversion_product_id,
+// starting with id itself, stopping at a loop or after maxChainHops. current limits it to
+// current products; otherwise the live row is read even when the product was deleted.
+func (tx *Tx) conversionChain(ctx context.Context, id imis.ID, current bool) ([]chainProduct, error) {
+	q := "SELECT conversion_product_id, date_from, date_to FROM products WHERE id = $1"
+	if current {
+		q += " AND validity_to IS NULL"
+	}
+	var out []chainProduct
+	seen := map[imis.ID]bool{}
+	for id != imis.NilID && !seen[id] && len(out) <= maxChainHops {
+		seen[id] = true
+		p := chainProduct{id: id}
+		var next uuid.NullUUID
+		err := tx.QueryRowContext(ctx, q, id).Scan(&next, &p.from, &p.to)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		p.next = next.UUID
+		out = append(out, p)
+		id = p.next
+	}
+	return out, nil
+}
+
+// RenewPolicy enrols a family again after its policy previous (insurance-domain §5.5 renew):
+// the product is the first on previous's conversion chain that is on sale on the enrolment date,
+// the officer defaults to the previous one, and the new Idle stage-R policy starts no earlier
+// than the day after previous expires, with the renewal discount. late reports a renewal after
+// the product's renewal grace, which openIMIS asks the user to confirm. The reminders of the
+// previous policy are closed.
+func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.Date, officerID *imis.ID) (r *Record, late bool, err error) {
+	err = db.inTx(ctx, func(tx *Tx) error {
+		prev, err := tx.db.findByID(ctx, tx, imis.Policies, previousID, true)
+		if err != nil {
+			return err
+		}
+		if s := intOf(prev.Values["status"]); s != imis.PolicyActive && s != imis.PolicyExpired {
+			return imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
+		}
+		chain, err := tx.conversionChain(ctx, idOf(prev.Values["product_id"]), true)
+		if err != nil {
+			return err
+		}
+		productID := imis.NilID
+		for _, p := range chain {
+			if p.onSale(enroll) {
+				productID = p.id
+				break
+			}
+		}
+		if productID == imis.NilID {
+			return fieldError("product_id", "error.no_renewal_product", enroll)
+		}
+		officer := prev.Values["officer_id"]
+		if officerID != nil {
+			officer = *officerID
+		}
+		v := imis.Values{"family_id": prev.Values["family_id"], "product_id": productID, "officer_id": officer,
+			"enroll_date": enroll, "previous_id": prev.ID, "is_offline": false}
+		rec, err := tx.create(ctx, imis.Policies, v, nil)
+		if err != nil {
+			return explainIndexConflict(err, v)
+		}
+		_, terms, err := tx.productAt(ctx, productID, enroll)
+		if err != nil {
+			return err
+		}
+		r, late = rec, imis.LateRenewal(terms, enroll, dateOf(prev.Values["expiry_date"]))
+		_, err = tx.ExecContext(ctx, "UPDATE policy_renewals SET validity_to = $1 WHERE policy_id = $2 AND validity_to IS NULL", tx.now, prev.ID)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return r, late, nil
+}
+
+// ExpirePolicies marks every current policy that expired before today as Expired (8). A status
+// change by the job is not an edit: rows change in place, without history rows, and the run
+// writes one audit record with its date and count.
+func (db *DB) ExpirePolicies(ctx context.Context, today imis.Date) (int, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE policies SET status = $1 WHERE validity_to IS NULL AND expiry_date < $2
+			AND (status IS NULL OR status <> $1)`, int64(imis.PolicyExpired), today)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		return tx.auditRaw(ctx, "expire-run", imis.Policies.Name, nil, nil, map[string]any{"today": today.String(), "count": n})
+	})
+	return int(n), err
+}
+
+// renewalCandidate is a policy due for a renewal reminder.
+type renewalCandidate struct {
+	policy, family, product, officer imis.ID
+	expiry                           imis.Date
+}
+
+// InsertRenewals writes the renewal reminders of policies that expire within intervalDays of
+// today (openIMIS's uspPolicyRenewalInserts): current Active or Expired policies without a
+// current reminder, unless the family already holds a policy of the same or converted product
+// starting on or after the renewal date. intervalDays <= 0 means any expiry date, as in
+// openIMIS. Warnings: 1 the end of the product's conversion chain is not on sale on the renewal
+// date, 2 the policy has no officer, 4 the officer (after following substitutes) no longer works
+// then. One audit record covers the run.
+func (db *DB) InsertRenewals(ctx context.Context, today imis.Date, intervalDays int) (int, error) {
+	var inserted int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		inserted = 0
+		var q query
+		q.WriteString(`SELECT p.id, p.family_id, p.product_id, p.officer_id, p.expiry_date FROM policies p
+			WHERE p.validity_to IS NULL AND p.status IN (` + q.arg(int64(imis.PolicyActive)) + ", " + q.arg(int64(imis.PolicyExpired)) + `)
+			AND p.expiry_date IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM policy_renewals r WHERE r.policy_id = p.id AND r.validity_to IS NULL)`)
+		if intervalDays > 0 {
+			q.WriteString(" AND p.expiry_date <= " + q.arg(today.AddDays(intervalDays)))
+		}
+		q.WriteString(" ORDER BY p.expiry_date, p.id")
+		rows, err := tx.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return err
+		}
+		var due []renewalCandidate
+		for rows.Next() {
+			var c renewalCandidate
+			var officer uuid.NullUUID
+			if err := rows.Scan(&c.policy, &c.family, &c.product, &officer, &c.expiry); err != nil {
+				rows.Close()
+				return err
+			}
+			c.officer = officer.UUID
+			due = append(due, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range due {
+			ok, err := tx.insertRenewal(ctx, c, today)
+			if err != nil {
+				return err
+			}
+			if ok {
+				inserted++
+			}
+		}
+		return tx.auditRaw(ctx, "renewal-run", imis.Policies.Name, nil, nil,
+			map[string]any{"today": today.String(), "interval": intervalDays, "count": inserted})
+	})
+	return inserted, err
+}
+
+// insertRenewal writes the reminder of one policy, or reports false when none is due.
+func (tx *Tx) insertRenewal(ctx context.Context, c renewalCandidate, today imis.Date) (bool, error) {
+	renewal := c.expiry.AddDays(1)
+	var warnings int64
+	chain, err := tx.conversionChain(ctx, c.product, false)
+	if err != nil {
+		return false, err
+	}
+	var newProduct any
+	chainIDs := []any{c.product}
+	if len(chain) > 0 {
+		last := chain[len(chain)-1]
+		newProduct = last.id
+		if !last.onSale(renewal) {
+			warnings |= 1
+		}
+		for _, p := range chain[1:] {
+			chainIDs = append(chainIDs, p.id)
+		}
+	} else {
+		warnings |= 1
+	}
+	var newOfficer, phone any
+	officer, worksTo, ph, found, err := tx.renewalOfficer(ctx, c.officer, renewal)
+	if err != nil {
+		return false, err
+	}
+	if !found {
+		warnings |= 2
+	} else {
+		newOfficer, phone = officer, ph
+		if !worksTo.IsZero() && worksTo.Before(renewal) {
+			warnings |= 4
+		}
+	}
+	var q query
+	q.WriteString("SELECT COUNT(*) FROM policies WHERE validity_to IS NULL AND family_id = " + q.arg(c.family) +
+		" AND start_date >= " + q.arg(renewal) + " AND product_id IN " + q.in(chainIDs))
+	var following int
+	if err := tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&following); err != nil {
+		return false, err
+	}
+	if following > 0 {
+		return false, nil
+	}
+	fam, err := tx.familyFacts(ctx, c.family)
+	var known *imis.Error
+	if errors.As(err, &known) || (err == nil && fam.headID == imis.NilID) {
+		// A family that is gone or has no head cannot be reminded: the reminder names the head.
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	wire, err := tx.nextWireID(ctx, "policy_renewals")
+	if err != nil {
+		return false, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO policy_renewals (id, wire_id, family_id, policy_id, insuree_id, new_product_id, new_officer_id,
+		prompt_date, renewal_date, phone, sms_status, warnings, response_status, validity_from, audit_user_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13)`,
+		imis.NewID(), wire, c.family, c.policy, fam.headID, newProduct, newOfficer, today, renewal, phone, warnings, tx.now, tx.auditUser())
+	return err == nil, err
+}
+
+// renewalOfficer returns the officer who should renew a policy sold by id: id itself, or, when
+// id no longer works on the renewal date, the first substitute along the substitution chain who
+// does (or the last one reached).
+func (tx *Tx) renewalOfficer(ctx context.Context, id imis.ID, renewal imis.Date) (officer imis.ID, worksTo imis.Date, phone any, found bool, err error) {
+	seen := map[imis.ID]bool{}
+	for hops := 0; id != imis.NilID && !seen[id] && hops <= maxChainHops; hops++ {
+		seen[id] = true
+		var subst uuid.NullUUID
+		var wt imis.Date
+		var ph sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT substitution_id, works_to, phone FROM officers WHERE id = $1", id).Scan(&subst, &wt, &ph)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		} else if err != nil {
+			return imis.NilID, imis.Date{}, nil, false, err
+		}
+		officer, worksTo, found = id, wt, true
+		phone = nil
+		if ph.Valid {
+			phone = ph.String
+		}
+		if wt.IsZero() || !wt.Before(renewal) {
+			break
+		}
+		id = subst.UUID
+	}
+	return officer, worksTo, phone, found, nil
+}
+
+// RenewalDue is one renewal reminder as an officer's phone lists it (REST v3 GET policy).
+type RenewalDue struct {
+	RenewalID      int64 // wire id
+	RenewalUUID    imis.ID
+	PolicyID       int64 // wire id of the policy to renew
+	PolicyUUID     imis.ID
+	OfficerID      int64 // wire id
+	OfficerCode    string
+	CHFID          string // the family head's insurance number
+	LastName       string
+	OtherNames     string
+	ProductID      imis.ID // the product to renew with
+	ProductCode    string
+	ProductName    string
+	FamilyID       imis.ID
+	VillageName    string
+	PromptDate     imis.Date
+	RenewalDate    imis.Date
+	Phone          string // the officer's phone
+	Warnings       int64
+	ResponseStatus int64
+}
+
+// RenewalsDue lists the open reminders for an officer, including those of the officers the
+// officer substitutes for (as openIMIS's uspGetPolicyRenewals does), oldest renewal date first.
+// Reminders the officer already answered are left out.
+func (db *DB) RenewalsDue(ctx context.Context, officerID imis.ID) ([]RenewalDue, error) {
+	officers := []any{officerID}
+	seen := map[imis.ID]bool{officerID: true}
+	frontier := []any{officerID}
+	for hops := 0; len(frontier) > 0 && hops < maxChainHops; hops++ {
+		var q query
+		q.WriteString("SELECT id FROM officers WHERE validity_to IS NULL AND substitution_id IN " + q.in(frontier))
+		rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		frontier = nil
+		for rows.Next() {
+			var id imis.ID
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, mapError(err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				officers = append(officers, id)
+				frontier = append(frontier, id)
+			}
+		}
+		rows.Close()
+	}
+	var q query
+	q.WriteString(`SELECT r.wire_id, r.id, p.wire_id, p.id, o.wire_id, o.code, i.chfid, i.last_name, i.other_names,
+		r.new_product_id, pr.code, pr.name, r.family_id, v.name, r.prompt_date, r.renewal_date, o.phone, r.warnings, r.response_status
+		FROM policy_renewals r
+		JOIN policies p ON p.id = r.policy_id
+		JOIN officers o ON o.id = r.new_officer_id
+		JOIN insurees i ON i.id = r.insuree_id
+		JOIN families f ON f.id = r.family_id
+		JOIN locations v ON v.id = f.location_id
+		LEFT JOIN products pr ON pr.id = r.new_product_id
+		WHERE r.validity_to IS NULL AND r.response_status = 0 AND r.new_officer_id IN ` + q.in(officers) +
+		" ORDER BY r.renewal_date, r.wire_id")
+	rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []RenewalDue
+	for rows.Next() {
+		var d RenewalDue
+		var rw, pw, ow sql.NullInt64
+		var code, name, phone sql.NullString
+		var product uuid.NullUUID
+		if err := rows.Scan(&rw, &d.RenewalUUID, &pw, &d.PolicyUUID, &ow, &d.OfficerCode, &d.CHFID, &d.LastName, &d.OtherNames,
+			&product, &code, &name, &d.FamilyID, &d.VillageName, &d.PromptDate, &d.RenewalDate, &phone, &d.Warnings, &d.ResponseStatus); err != nil {
+			return nil, mapError(err)
+		}
+		d.RenewalID, d.PolicyID, d.OfficerID = rw.Int64, pw.Int64, ow.Int64
+		d.ProductID, d.ProductCode, d.ProductName, d.Phone = product.UUID, code.String, name.String, phone.String
+		out = append(out, d)
+	}
+	return out, mapError(rows.Err())
+}
+
+// JobRun is one run of a scheduled job, as its audit record tells it.
+type JobRun struct {
+	At     time.Time
+	Params map[string]any
+}
+
+// JobRuns returns the runs of a job (its audit action, such as "expire-run"), newest first, so
+// that a scheduler can tell when a job last ran and an operator what it did.
+func (db *DB) JobRuns(ctx context.Context, action string) ([]JobRun, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT at, after_json FROM audit_log WHERE action = $1 AND record_id IS NULL ORDER BY at DESC, id DESC", action)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []JobRun
+	for rows.Next() {
+		var r JobRun
+		var after sql.NullString
+		if err := rows.Scan(&r.At, &after); err != nil {
+			return nil, mapError(err)
+		}
+		r.At = r.At.UTC()
+		if after.Valid {
+			_ = json.Unmarshal([]byte(after.String), &r.Params)
+		}
+		out = append(out, r)
+	}
+	return out, mapError(rows.Err())
+}
