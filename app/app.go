@@ -20,6 +20,7 @@ import (
 	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/demo"
 	"github.com/openimis-go/openimis/i18n"
+	"github.com/openimis-go/openimis/jobs"
 	"github.com/openimis-go/openimis/store"
 	"github.com/openimis-go/openimis/web"
 )
@@ -30,6 +31,7 @@ Usage:
   openimis serve   [--db DSN] [--addr HOST:PORT]   migrate, then serve the scheme
   openimis demo    [--db DSN] [--addr HOST:PORT]   build (or rebuild) the demo scheme, then serve it
   openimis migrate --db DSN                        apply database migrations
+  openimis jobs run expire|renewals --db DSN       run a daily job once (the server also runs them at 00:30)
   openimis user add --db DSN --login L --password-stdin [--role NAME|CODE ...] [--district CODE ...]
   openimis user set-password --db DSN --login L --password-stdin
   openimis version                                 print the version
@@ -59,6 +61,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "jobs":
+		return jobsCommand(ctx, args[1:], getenv, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
@@ -171,6 +175,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			fmt.Fprintf(stdout, "  %-14s %-12s %s\n", l.Login, l.Password, l.Role)
 		}
 	}
+	sched := &jobs.Scheduler{DB: db, Log: log, Jobs: jobs.Daily}
+	go sched.Loop(ctx)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -391,4 +397,37 @@ func describe(err error) error {
 		parts = append(parts, k+": "+tr(e.Fields[k].Key, e.Fields[k].Args))
 	}
 	return errors.New(strings.Join(parts, "; "))
+}
+
+func jobsCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintln(stdout, "Usage: openimis jobs run expire|renewals --db DSN")
+		return nil
+	}
+	if len(args) < 2 || args[0] != "run" {
+		return errors.New("usage: openimis jobs run expire|renewals --db DSN")
+	}
+	job, ok := jobs.ByName(args[1])
+	if !ok {
+		return fmt.Errorf("unknown job %q (expire or renewals)", args[1])
+	}
+	fs := newFlags("jobs run "+job.Name+" --db DSN", "Runs the "+job.Name+" job once, for today, and exits.", stdout, stderr)
+	dsn := fs.String("db", getenv("OPENIMIS_DB"), "database: SQLite file path or postgres:// URL")
+	if done, err := parseFlags(fs, args[2:]); done || err != nil {
+		return err
+	}
+	if *dsn == "" {
+		return errors.New("--db is required")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	summary, err := job.Run(imis.SystemContext(ctx), db, db.Today())
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, job.Name+":", summary)
+	return nil
 }
