@@ -15,17 +15,16 @@ type registerHooks struct {
 	beforeDelete func(ctx context.Context, tx *Tx, r *Record) error
 }
 
-// hooks is filled in init because the hooks themselves save through the store, which reads hooks.
-var hooks map[string]registerHooks
+// hooks is filled by the init functions of the files that own each register's rules; it is
+// declared with a value so that it exists before any of them runs, whatever the file order.
+var hooks = map[string]registerHooks{}
 
 func init() {
-	hooks = map[string]registerHooks{
-		imis.Locations.Name:   {beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren},
-		imis.Roles.Name:       {beforeSave: keepSystemCode, beforeDelete: refuseSystemRole},
-		imis.Users.Name:       {beforeSave: keepPasswordHash, beforeDelete: endUserSessions},
-		imis.Officers.Name:    {afterSave: saveLinkedLogin(imis.Officers, 1)},
-		imis.ClaimAdmins.Name: {afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)},
-	}
+	hooks[imis.Locations.Name] = registerHooks{beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren}
+	hooks[imis.Roles.Name] = registerHooks{beforeSave: keepSystemCode, beforeDelete: refuseSystemRole}
+	hooks[imis.Users.Name] = registerHooks{beforeSave: keepPasswordHash, beforeDelete: endUserSessions}
+	hooks[imis.Officers.Name] = registerHooks{afterSave: saveLinkedLogin(imis.Officers, 1)}
+	hooks[imis.ClaimAdmins.Name] = registerHooks{afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)}
 }
 
 // deriveLocation checks that a location hangs under the level above its own, and stores the
