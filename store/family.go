@@ -125,9 +125,32 @@ func deriveFamily(ctx context.Context, tx *Tx, before *Record, v imis.Values) er
 // familySaved moves the members' derived district with the family, so that they stay visible to
 // the same users as their family.
 func familySaved(ctx context.Context, tx *Tx, r *Record) error {
-	_, err := tx.ExecContext(ctx, `UPDATE insurees SET district_id = $1 WHERE family_id = $2 AND validity_to IS NULL
-		AND (district_id IS NULL OR district_id <> $1)`, r.Values["district_id"], r.ID)
-	return err
+	return refreshFamilyCopies(ctx, tx, r.ID)
+}
+
+// refreshFamilyCopies brings the family's district and head number, which members, policies and
+// contributions keep for scoping and search, in line with the family. They are derived copies,
+// so they change in place, without history rows.
+func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
+	for _, stmt := range []string{
+		`UPDATE insurees SET district_id = (SELECT f.district_id FROM families f WHERE f.id = insurees.family_id)
+			WHERE family_id = $1 AND validity_to IS NULL`,
+		`UPDATE policies SET district_id = (SELECT f.district_id FROM families f WHERE f.id = policies.family_id),
+			head_chfid = (SELECT f.head_chfid FROM families f WHERE f.id = policies.family_id)
+			WHERE family_id = $1 AND validity_to IS NULL`,
+		`UPDATE policies SET search_text = lower(COALESCE(head_chfid, '') || ' ' || COALESCE(product_code, ''))
+			WHERE family_id = $1 AND validity_to IS NULL`,
+		`UPDATE premiums SET district_id = (SELECT f.district_id FROM families f WHERE f.id = premiums.family_id),
+			head_chfid = (SELECT f.head_chfid FROM families f WHERE f.id = premiums.family_id)
+			WHERE family_id = $1 AND validity_to IS NULL`,
+		`UPDATE premiums SET search_text = lower(receipt || ' ' || COALESCE(head_chfid, ''))
+			WHERE family_id = $1 AND validity_to IS NULL`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt, familyID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deriveInsuree applies the rules of an insuree that need the database: district and head

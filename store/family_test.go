@@ -600,3 +600,38 @@ func TestFamilyPhotos(t *testing.T) {
 		t.Fatalf("missing photo: %v", err)
 	}
 }
+
+// TestVillageMoveKeepsFamiliesInScope checks that moving a village to a ward of another district
+// moves its families, members, policies and contributions with it for scoping.
+func TestVillageMoveKeepsFamiliesInScope(t *testing.T) {
+	ctx := imis.SystemContext(context.Background())
+	db := testdb.Open(t)
+	tr := makeTree(t, ctx, db)
+	famID, headID, err := db.CreateFamily(ctx, familyValues(t, tr.v1), person(t, number("11223344"), "Mover", "Head", "1980-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	village, err := db.FindByID(ctx, imis.Locations, tr.v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := map[string]string{"code": "V1", "name": "Place V1", "type": "V", "parent_id": tr.w2.String()}
+	v, p := imis.Locations.Parse(raw, false)
+	if err := p.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Update(ctx, imis.Locations, tr.v1, village.Version, v, nil); err != nil {
+		t.Fatal(err)
+	}
+	fam, err := db.FindByID(ctx, imis.Families, famID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := db.FindByID(ctx, imis.Insurees, headID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fam.Values["district_id"] != tr.d2 || head.Values["district_id"] != tr.d2 {
+		t.Fatalf("after the move the family is in %v and its head in %v, want %v", fam.Values["district_id"], head.Values["district_id"], tr.d2)
+	}
+}

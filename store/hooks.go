@@ -90,11 +90,44 @@ func moveLocationSubtree(ctx context.Context, tx *Tx, r *Record) error {
 		_, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1 WHERE district_id = $2 AND validity_to IS NULL", r.Values["region_id"], r.ID)
 		return err
 	case imis.LocationWard:
-		_, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1, district_id = $2 WHERE parent_id = $3 AND validity_to IS NULL",
-			r.Values["region_id"], r.Values["district_id"], r.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, "UPDATE locations SET region_id = $1, district_id = $2 WHERE parent_id = $3 AND validity_to IS NULL",
+			r.Values["region_id"], r.Values["district_id"], r.ID); err != nil {
+			return err
+		}
+		return refreshVillageFamilies(ctx, tx, "SELECT id FROM locations WHERE parent_id = $1", r.ID)
+	case imis.LocationVillage:
+		return refreshVillageFamilies(ctx, tx, "$1", r.ID)
 	}
 	return nil
+}
+
+// refreshVillageFamilies keeps the district that families (and through them their members,
+// policies and contributions) carry for scoping right when their villages move.
+func refreshVillageFamilies(ctx context.Context, tx *Tx, villages string, arg imis.ID) error {
+	rows, err := tx.QueryContext(ctx, `SELECT f.id FROM families f WHERE f.validity_to IS NULL AND f.location_id IN (`+villages+`)
+		AND (f.district_id IS NULL OR f.district_id <> (SELECT l.district_id FROM locations l WHERE l.id = f.location_id))`, arg)
+	if err != nil {
+		return err
+	}
+	var moved []imis.ID
+	for rows.Next() {
+		var id imis.ID
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		moved = append(moved, id)
+	}
+	rows.Close()
+	for _, id := range moved {
+		if _, err := tx.ExecContext(ctx, "UPDATE families SET district_id = (SELECT l.district_id FROM locations l WHERE l.id = families.location_id) WHERE id = $1", id); err != nil {
+			return err
+		}
+		if err := refreshFamilyCopies(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func refuseLocationWithChildren(ctx context.Context, tx *Tx, r *Record) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -104,8 +103,19 @@ func mapError(err error) error {
 			return imis.Errorf(imis.EINVALID, "error.reference")
 		}
 	}
-	return fmt.Errorf("store: %w", err)
+	var internal *internalError
+	if errors.As(err, &internal) {
+		return err
+	}
+	return &internalError{err: err}
 }
+
+// internalError is a database failure that is not the user's doing; it is logged, never shown.
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return "store: " + e.err.Error() }
+
+func (e *internalError) Unwrap() error { return e.err }
 
 // conflictError is a unique-index violation that a caller may turn into a message naming the
 // duplicate value; it reads as a conflict to everyone else.
