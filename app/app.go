@@ -141,6 +141,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	opts := demo.Options{Seed: 1}
 	if isDemo {
 		fs.Int64Var(&opts.Seed, "seed", 1, "seed of the demo scheme")
+		fs.IntVar(&opts.Families, "families", demo.DefaultFamilies, "enrol this many families with their policies and contributions")
 		fs.IntVar(&opts.ExtraItems, "extra-items", 0, "add this many synthetic medical items (for load tests)")
 	}
 	if done, err := parseFlags(fs, args); done || err != nil {

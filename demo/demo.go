@@ -1,7 +1,8 @@
 // Package demo fills an empty database with an invented district health insurance scheme, so that a
 // fresh installation can be tried, shown and tested without any real data: locations with
 // populations, a tariff of medicines and services, price lists, facilities, payers, officers,
-// claim administrators and one user for each system role.
+// claim administrators, one user for each system role and, on request, insurance products with
+// enrolled families, their policies and contributions.
 package demo
 
 import (
@@ -26,13 +27,25 @@ type Options struct {
 	// ExtraItems adds that many synthetic medicines beyond the tariff, to measure searches over a
 	// national-size list; they are in no price list.
 	ExtraItems int
+	// Families enrols that many families with their members, policies and contributions, after
+	// creating the demo products they buy. Zero builds neither, so that tests of the registers
+	// get a scheme without insurees; the demo command asks for DefaultFamilies.
+	Families int
 }
+
+// DefaultFamilies is the size of the demo scheme's insured population: about 4,000 insurees,
+// enough to page through and search, small enough to build in a few seconds.
+const DefaultFamilies = 1000
 
 // Summary counts what was built and lists the logins to print, so the person who asked for the demo
 // knows how to log in.
 type Summary struct {
 	Regions, Districts, Wards, Villages, HealthFacilities, Items, Services, Diagnoses, PriceLists, Payers, Officers, ClaimAdmins, Users int
 	Logins                                                                                                                              []Login
+	// Products, families, insurees, policies and contributions (premiums) of the enrolment stages.
+	Products, Families, Insurees, Policies, Contributions int
+	// PoliciesByStatus counts the policies per status code (imis.PolicyIdle, ...).
+	PoliciesByStatus map[int]int
 }
 
 // Login is one account of the demo scheme with its password, its role and the district(s) it is
@@ -52,8 +65,10 @@ const (
 )
 
 // Build fills an empty, migrated database with the demo scheme. It refuses a database that already
-// has locations. Every record goes through the registers' validation and the store's audit trail,
-// acting as the system user, exactly as if it had been entered by hand.
+// has locations. Every reference record goes through the registers' validation and the store's
+// audit trail, acting as the system user, exactly as if it had been entered by hand; the enrolled
+// population (Options.Families) is computed by the same rules and written in one bulk run, which
+// the audit trail records once.
 func Build(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
 	ctx = imis.SystemContext(ctx)
 	_, n, err := db.Find(ctx, imis.Locations, store.Filter{Page: imis.Page{Size: 1}})
@@ -63,7 +78,7 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
 	if n > 0 {
 		return nil, ErrNotEmpty
 	}
-	b := &builder{ctx: ctx, db: db, opts: opts, sum: &Summary{}}
+	b := &builder{ctx: ctx, db: db, opts: opts, sum: &Summary{PoliciesByStatus: map[int]int{}}}
 	// Hashing is the slowest single step (argon2id); each distinct password is hashed once, and
 	// the hashes are computed while the locations and the tariff are written.
 	hashes := hashPasswords(adminPassword, userPassword, officerPassword, claimsPassword)
@@ -81,6 +96,8 @@ func Build(ctx context.Context, db *store.DB, opts Options) (*Summary, error) {
 		{"officers", func() error { b.hashes = hashes(); return b.officers() }},
 		{"claim administrators", b.claimAdmins},
 		{"users", b.users},
+		{"products", b.insuranceProducts},
+		{"enrolment", b.enrolment},
 		{"extra items", b.extraItems},
 	}
 	for _, s := range stages {
@@ -109,6 +126,7 @@ type builder struct {
 	itemRefs   []tariffRef
 	serviceRef []tariffRef
 	hfs        []*facility
+	products   []*product
 }
 
 // tariffRef is a created item or service with its own price, which price lists override.

@@ -394,17 +394,11 @@ func (db *DB) CreateFamily(ctx context.Context, family, head imis.Values) (famil
 		return imis.NilID, imis.NilID, imis.Errorf(imis.EINVALID, "error.head_required")
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		f, err := tx.create(ctx, imis.Families, maps.Clone(family), nil)
+		r, err := tx.enrol(ctx, Enrolment{Family: family, Head: head})
 		if err != nil {
 			return err
 		}
-		h := maps.Clone(head)
-		h["family_id"] = f.ID
-		r, err := tx.create(context.WithValue(ctx, freshFamilyKey{}, f.ID), imis.Insurees, h, nil)
-		if err != nil {
-			return err
-		}
-		familyID, headID = f.ID, r.ID
+		familyID, headID = r.Family.ID, r.Head.ID
 		return nil
 	})
 	if err != nil {
