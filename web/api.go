@@ -79,17 +79,12 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
-	reg, err := registerOf(r, searchRight)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
+	reg, id, ok := s.apiRecord(w, r, searchRight)
+	if !ok {
 		return
 	}
 	var rec *store.Record
+	var err error
 	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
 		d, perr := imis.ParseDate(asOf)
 		if perr != nil {
@@ -112,14 +107,8 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
-	reg, err := registerOf(r, searchRight)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
+	reg, id, ok := s.apiRecord(w, r, searchRight)
+	if !ok {
 		return
 	}
 	recs, err := s.db.History(r.Context(), reg, id)
@@ -210,14 +199,8 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 // apiUpdate changes the fields present in the body and keeps the others; "version" must be the
 // version the client read.
 func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) {
-	reg, err := registerOf(r, editRight)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
+	reg, id, ok := s.apiRecord(w, r, editRight)
+	if !ok {
 		return
 	}
 	cur, err := s.db.FindByID(r.Context(), reg, id)
@@ -261,14 +244,8 @@ func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
-	reg, err := registerOf(r, deleteRight)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.apiFail(w, r, err)
+	reg, id, ok := s.apiRecord(w, r, deleteRight)
+	if !ok {
 		return
 	}
 	version, err := strconv.Atoi(r.URL.Query().Get("version"))
@@ -281,4 +258,17 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiRecord reads the register and record id of a request and checks the right on the register.
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request, right func(imis.CRUDRights) imis.Right) (*imis.Register, imis.ID, bool) {
+	reg, err := registerOf(r, right)
+	if err == nil {
+		var id imis.ID
+		if id, err = pathID(r); err == nil {
+			return reg, id, true
+		}
+	}
+	s.apiFail(w, r, err)
+	return nil, imis.NilID, false
 }
