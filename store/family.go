@@ -583,35 +583,14 @@ func (tx *Tx) memberIDs(ctx context.Context, familyID imis.ID) ([]memberID, erro
 	return out, rows.Err()
 }
 
-// logicalDelete closes a current record the way the register's Delete does (history row, closed
-// live row, closed child rows, audit record) inside a command's transaction. checkUse asks
-// whether current records still referring to it should stop the delete.
+// logicalDelete closes a current record the way the register's Delete does, inside a command's
+// transaction.
 func (tx *Tx) logicalDelete(ctx context.Context, reg *imis.Register, id imis.ID, checkUse bool) error {
 	before, err := tx.db.findByID(ctx, tx, reg, id, true)
 	if err != nil {
 		return err
 	}
-	if checkUse {
-		if err := tx.checkUnused(ctx, reg, id); err != nil {
-			return err
-		}
-	}
-	if h := hooks[reg.Name].beforeDelete; h != nil {
-		if err := h(ctx, tx, before); err != nil {
-			return err
-		}
-	}
-	if err := tx.copyToHistory(ctx, reg, id); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE "+reg.Table+" SET version = version + 1, validity_from = $1, validity_to = $1, audit_user_id = $2 WHERE id = $3",
-		tx.now, tx.auditUser(), id); err != nil {
-		return err
-	}
-	if err := tx.closeChildren(ctx, reg, id); err != nil {
-		return err
-	}
-	return tx.audit(ctx, "delete", reg, id, before, nil)
+	return tx.deleteRecord(ctx, reg, before, checkUse)
 }
 
 // FamilyMembers returns the current members of a family the user may see: the head first, then

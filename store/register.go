@@ -519,26 +519,35 @@ func (db *DB) Delete(ctx context.Context, reg *imis.Register, id imis.ID, versio
 		if before.Version != version {
 			return imis.Errorf(imis.ECONFLICT, "error.stale_version")
 		}
-		if err := tx.checkUnused(ctx, reg, id); err != nil {
-			return err
-		}
-		if h := hooks[reg.Name].beforeDelete; h != nil {
-			if err := h(ctx, tx, before); err != nil {
-				return err
-			}
-		}
-		if err := tx.copyToHistory(ctx, reg, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE "+reg.Table+" SET version = version + 1, validity_from = $1, validity_to = $1, audit_user_id = $2 WHERE id = $3",
-			tx.now, tx.auditUser(), id); err != nil {
-			return err
-		}
-		if err := tx.closeChildren(ctx, reg, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, "delete", reg, id, before, nil)
+		return tx.deleteRecord(ctx, reg, before, true)
 	})
+}
+
+// deleteRecord closes a current record inside a command's transaction: history row, closed live
+// row, closed child rows, audit record. checkUse asks whether current records still referring
+// to it should stop the delete.
+func (tx *Tx) deleteRecord(ctx context.Context, reg *imis.Register, before *Record, checkUse bool) error {
+	if checkUse {
+		if err := tx.checkUnused(ctx, reg, before.ID); err != nil {
+			return err
+		}
+	}
+	if h := hooks[reg.Name].beforeDelete; h != nil {
+		if err := h(ctx, tx, before); err != nil {
+			return err
+		}
+	}
+	if err := tx.copyToHistory(ctx, reg, before.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE "+reg.Table+" SET version = version + 1, validity_from = $1, validity_to = $1, audit_user_id = $2 WHERE id = $3",
+		tx.now, tx.auditUser(), before.ID); err != nil {
+		return err
+	}
+	if err := tx.closeChildren(ctx, reg, before.ID); err != nil {
+		return err
+	}
+	return tx.audit(ctx, "delete", reg, before.ID, before, nil)
 }
 
 // checkUnused refuses to delete a record that a current record of any register still uses,
