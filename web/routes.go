@@ -37,6 +37,24 @@ func (s *Server) routes() {
 
 	s.restMux = http.NewServeMux()
 	s.restMux.HandleFunc("POST /rest/api/login", s.restLogin)
+	s.restMux.HandleFunc("POST /rest/api/validate/credentials", s.restValidateCredentials)
+	s.restMux.HandleFunc("POST /rest/api/userinfo", s.restAuth(s.restUserInfo))
+	s.restMux.HandleFunc("GET /rest/api/master", s.restMaster)
+	s.restMux.HandleFunc("GET /rest/api/insuree/{chfid}", s.restAuth(s.restInsuree, rightInsureeEnquire))
+	s.restMux.HandleFunc("GET /rest/api/insuree/{chfid}/enquire", s.restAuth(s.restEnquire, rightInsureeEnquire))
+	s.restMux.HandleFunc("GET /rest/api/family/{chfid}", s.restAuth(s.restFamily, rightFamilySearch))
+	s.restMux.HandleFunc("POST /rest/api/family", s.restAuth(s.restEnrol, rightFamilyAdd))
+	s.restMux.HandleFunc("POST /rest/api/premium/receipt", s.restAuth(s.restReceipt, rightPolicySearch))
+	s.restMux.HandleFunc("GET /rest/api/policy", s.restAuth(s.restRenewals, rightPolicySearch))
+	s.restMux.HandleFunc("POST /rest/api/policy/renew", s.restAuth(s.restRenew, rightPolicyRenew))
+	s.restMux.HandleFunc("DELETE /rest/api/policy/renew/{uuid}", s.restAuth(s.restDeleteRenewal, rightPolicyDelete))
+	s.restMux.HandleFunc("POST /rest/api/report/indicators/snapshot", s.restAuth(s.restSnapshot, rightReportPolicies))
+	s.restMux.HandleFunc("POST /rest/api/report/indicators/cumulative", s.restAuth(s.restCumulative, rightReportPolicies))
+	s.restMux.HandleFunc("POST /rest/api/report/enrolment", s.restAuth(s.restEnrolmentReport, rightReportEnrolment))
+	s.restMux.HandleFunc("POST /rest/api/report/renewal", s.restAuth(s.restRenewalReport, rightReportRenewals))
+	for _, p := range restUnsupported {
+		s.restMux.HandleFunc(p, s.notSupported)
+	}
 	// /rest/api/ in any case goes to s.rest, from ServeHTTP.
 	s.mux = m
 }

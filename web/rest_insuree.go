@@ -1,0 +1,202 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/store"
+)
+
+// The look-ups of one insuree or family by insurance number (REST v3 §1.3 #5–7) and the receipt
+// check of the Policies app.
+
+// pathSegment returns segment i (from 0, "rest" being 0) of the path as the client sent it. The
+// REST dispatcher lower-cases the path so that routes match in any case, but an insurance number
+// may hold letters, and it must be looked up as written.
+func pathSegment(r *http.Request, i int) string {
+	raw := r.RequestURI
+	if raw == "" {
+		raw = r.URL.Path // a request built in-process, without a request line
+	}
+	if u, err := url.ParseRequestURI(raw); err == nil {
+		raw = u.Path
+	} else if q := strings.IndexByte(raw, '?'); q >= 0 {
+		raw = raw[:q]
+	}
+	parts := strings.Split(strings.Trim(raw, "/"), "/")
+	if i < len(parts) {
+		return parts[i]
+	}
+	return ""
+}
+
+// restCHFID is the insurance number of routes /rest/api/insuree/{chfid}... and family/{chfid}.
+func restCHFID(r *http.Request) string { return strings.TrimSpace(pathSegment(r, 3)) }
+
+func photoBase64(data []byte) any {
+	if len(data) == 0 {
+		return nil
+	}
+	return base64.StdEncoding.EncodeToString(data)
+}
+
+func insureeName(last, other string) string { return strings.TrimSpace(last + " " + other) }
+
+// GET insuree/{chfid}: who the insurance number belongs to, with the photo inlined.
+func (s *Server) restInsuree(w http.ResponseWriter, r *http.Request) {
+	i, err := s.db.InsureeByCHFID(r.Context(), restCHFID(r))
+	if imis.ErrorCode(err) == imis.ENOTFOUND {
+		writeRESTError(w, http.StatusNotFound, "CHFID: not found")
+		return
+	} else if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"chfid": i.CHFID, "photoPath": i.PhotoFile, "insureeName": insureeName(i.LastName, i.OtherNames),
+		"dob": dateJSON(i.DOB), "gender": i.Gender, "photoBase64": photoBase64(i.Photo), "otherNames": i.OtherNames, "lastName": i.LastName})
+}
+
+// GET insuree/{chfid}/enquire: the insuree with one line per cover, as the enquiry computes it
+// for today (field names of upstream's DetailModel, including its misspelled
+// totalDelivieriesLeft).
+func (s *Server) restEnquire(w http.ResponseWriter, r *http.Request) {
+	e, err := s.db.Enquire(r.Context(), restCHFID(r), imis.Date{})
+	if imis.ErrorCode(err) == imis.ENOTFOUND {
+		writeRESTError(w, http.StatusNotFound, "CHFID: not found")
+		return
+	} else if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	var photo []byte
+	if e.HasPhoto {
+		if _, photo, err = s.db.Photo(r.Context(), e.InsureeID, false); err != nil && imis.ErrorCode(err) != imis.ENOTFOUND {
+			s.restFail(w, r, err)
+			return
+		}
+	}
+	details := []map[string]any{}
+	for _, c := range e.Covers {
+		details = append(details, map[string]any{
+			"productName": c.ProductName, "productCode": c.ProductCode,
+			"expiryDate": dateJSON(c.ExpiryDate), "effectiveDate": dateJSON(c.PolicyEffective),
+			"status": c.Status, "policyValue": moneyJSON(int64(c.PolicyValue)),
+			"dedType": dedType(c.DedType),
+			"ded1":    optMoney(c.Ded1), "ded2": optMoney(c.Ded2), "ceiling1": optMoney(c.Ceiling1), "ceiling2": optMoney(c.Ceiling2),
+			"antenatalAmountLeft":       optMoney(c.AmountLeft.Antenatal),
+			"consultationAmountLeft":    optMoney(c.AmountLeft.Consultation),
+			"deliveryAmountLeft":        optMoney(c.AmountLeft.Delivery),
+			"hospitalizationAmountLeft": optMoney(c.AmountLeft.Hospitalization),
+			"surgeryAmountLeft":         optMoney(c.AmountLeft.Surgery),
+			"totalAdmissionsLeft":       c.Left.Hospitalization,
+			"totalAntenatalLeft":        c.Left.Antenatal,
+			"totalConsultationsLeft":    c.Left.Consultation,
+			"totalDelivieriesLeft":      c.Left.Delivery,
+			"totalSurgeriesLeft":        c.Left.Surgery,
+			"totalVisitsLeft":           c.Left.Visit,
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"chfid": e.CHFID, "photoPath": e.PhotoFile, "insureeName": insureeName(e.LastName, e.OtherNames),
+		"dob": dateJSON(e.DOB), "gender": e.Gender, "photoBase64": photoBase64(photo), "otherNames": e.OtherNames, "lastName": e.LastName,
+		"details": details})
+}
+
+// dedType is openIMIS's DedType, a number (1 or 1.1), null when the product has no deductible
+// or ceiling.
+func dedType(t string) any {
+	if t == "" {
+		return nil
+	}
+	return json.Number(t)
+}
+
+func optMoney(m *imis.Money) any {
+	if m == nil {
+		return nil
+	}
+	return moneyJSON(int64(*m))
+}
+
+// choiceNumber renders an integer look-up code (relation, profession, education) as a number,
+// null when unset.
+func choiceNumber(code string) any {
+	if n, err := strconv.Atoi(code); err == nil {
+		return n
+	}
+	return nil
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// GET family/{chfid}: the family of an insurance number with every current member, for the
+// Policies app to edit, restricted to the user's districts.
+func (s *Server) restFamily(w http.ResponseWriter, r *http.Request) {
+	f, err := s.db.FamilyByCHFID(r.Context(), restCHFID(r))
+	if imis.ErrorCode(err) == imis.ENOTFOUND {
+		writeRESTError(w, http.StatusNotFound, "CHFID: not found")
+		return
+	} else if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, familyJSON(f))
+}
+
+func familyJSON(f *store.WireFamily) map[string]any {
+	insurees := []map[string]any{}
+	for _, i := range f.Members {
+		insurees = append(insurees, map[string]any{
+			"insureeId": i.WireID, "insureeUUID": i.ID, "identificationNumber": nullText(i.Passport), "chfid": i.CHFID,
+			"lastName": i.LastName, "otherNames": i.OtherNames, "dob": dateJSON(i.DOB), "gender": i.Gender,
+			"marital": nullText(i.Marital), "isHead": i.Head, "phone": nullText(i.Phone), "cardIssued": i.CardIssued,
+			"relationship": choiceNumber(i.Relationship), "profession": choiceNumber(i.Profession), "education": choiceNumber(i.Education),
+			"email": nullText(i.Email), "typeOfId": nullText(i.TypeOfID), "hfid": i.HFWireID, "currentAddress": nullText(i.CurrentAddress),
+			"geoLocation": nullText(i.GeoLocation), "curVillage": i.CurVillageWireID, "photoPath": nullText(i.PhotoFile),
+			"identificationTypes": nullText(i.TypeOfID), "isOffline": i.Offline, "vulnerability": i.Vulnerability,
+			"photoBase64": photoBase64(i.Photo),
+		})
+	}
+	return map[string]any{
+		"familyId": f.WireID, "familyUUID": f.ID, "insureeId": f.HeadWireID, "insureeUUID": f.HeadID, "locationId": f.LocationWireID,
+		"poverty": f.Poverty, "familyType": nullText(f.FamilyType), "familyAddress": nullText(f.Address), "ethnicity": nullText(f.Ethnicity),
+		"confirmationNo": nullText(f.ConfirmationNo), "confirmationType": nullText(f.ConfirmationType), "isOffline": f.Offline,
+		// SMS preferences are not kept: the family gets none until an operator sets them up.
+		"familySMS": map[string]any{"familyId": f.WireID, "approvalOfSMS": false, "languageOfSMS": nil},
+		"insurees":  insurees,
+	}
+}
+
+// POST premium/receipt: true when the receipt number is still free in the insuree's district.
+func (s *Server) restReceipt(w http.ResponseWriter, r *http.Request) {
+	body, err := readRESTObject(w, r)
+	if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	receipt, err := body.required("ReceiptNo")
+	if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	chfid, err := body.required("CHFID")
+	if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	free, err := s.db.ReceiptFree(r.Context(), receipt, chfid)
+	if err != nil {
+		s.restFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, free)
+}
