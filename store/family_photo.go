@@ -44,18 +44,28 @@ func (db *DB) SavePhoto(ctx context.Context, insureeID imis.ID, fileName, conten
 		if date.IsZero() {
 			date = tx.today()
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE photos SET validity_to = $1 WHERE insuree_id = $2 AND validity_to IS NULL", tx.now, insureeID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO photos (id, insuree_id, file_name, content_type, data, thumbnail, photo_date, officer_id,
-			validity_from, audit_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9)`,
-			imis.NewID(), insureeID, fileName, contentType, data, thumb, date, tx.now, tx.auditUser()); err != nil {
+		if err := tx.replacePhoto(ctx, insureeID, fileName, contentType, data, thumb, date, nil); err != nil {
 			return err
 		}
 		_, err = tx.update(withComputed(ctx, imis.Insurees, imis.Values{"photo_file": fileName, "photo_date": date}),
 			imis.Insurees, insureeID, ins.Version, maps.Clone(ins.Values), nil)
 		return err
 	})
+}
+
+// replacePhoto makes a new photo the insuree's current one, closing the previous one so history
+// keeps it. officer is the enrolment officer who took it, when known.
+func (tx *Tx) replacePhoto(ctx context.Context, insureeID imis.ID, fileName, contentType string, data, thumb []byte, date imis.Date, officer any) error {
+	if thumb == nil {
+		thumb = []byte{}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE photos SET validity_to = $1 WHERE insuree_id = $2 AND validity_to IS NULL", tx.now, insureeID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO photos (id, insuree_id, file_name, content_type, data, thumbnail, photo_date, officer_id,
+		validity_from, audit_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		imis.NewID(), insureeID, fileName, contentType, data, thumb, date, officer, tx.now, tx.auditUser())
+	return err
 }
 
 // PhotoByFileName returns a photo by its stored file name, current or earlier, if the user may

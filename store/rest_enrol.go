@@ -483,9 +483,6 @@ func (e *phoneEnrolment) updateInsuree(ctx context.Context, x phoneInsureeRow, i
 		return nil
 	}
 	if newPhoto {
-		if _, err := e.tx.ExecContext(ctx, "UPDATE photos SET validity_to = $1 WHERE insuree_id = $2 AND validity_to IS NULL", e.tx.now, x.id); err != nil {
-			return err
-		}
 		if err := e.insertPhoto(ctx, x.id, ins.Photo); err != nil {
 			return err
 		}
@@ -496,14 +493,7 @@ func (e *phoneEnrolment) updateInsuree(ctx context.Context, x phoneInsureeRow, i
 }
 
 func (e *phoneEnrolment) insertPhoto(ctx context.Context, insureeID imis.ID, p *PhonePhoto) error {
-	thumb := p.Thumb
-	if thumb == nil {
-		thumb = []byte{}
-	}
-	_, err := e.tx.ExecContext(ctx, `INSERT INTO photos (id, insuree_id, file_name, content_type, data, thumbnail, photo_date, officer_id,
-		validity_from, audit_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		imis.NewID(), insureeID, p.FileName, p.ContentType, p.Data, thumb, e.tx.today(), nilIfZero(e.u.OfficerID), e.tx.now, e.tx.auditUser())
-	return err
+	return e.tx.replacePhoto(ctx, insureeID, p.FileName, p.ContentType, p.Data, p.Thumb, e.tx.today(), nilIfZero(e.u.OfficerID))
 }
 
 // policy writes (or recognises, by family, product, enrolment date and stage) one policy and its
