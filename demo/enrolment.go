@@ -699,13 +699,23 @@ func (g *enrolGen) contribute(p *policy, amount imis.Money, payDate imis.Date, d
 	p.premiums = append(p.premiums, c)
 }
 
-// payersFor returns the payers that pay where the policy's family lives: national ones and
-// those of its region or district.
+// payersFor returns the payers that may pay for the policy's product (insurance-domain §6.4):
+// any payer for a national product; otherwise payers at the product's own location, in a
+// district of a regional product's region, or in the region of a district product.
 func (g *enrolGen) payersFor(p *policy) []imis.ID {
-	d := p.fam.district
+	var allowed []any
+	switch {
+	case p.prod.district != nil:
+		allowed = []any{p.prod.district.id, p.prod.district.region.id}
+	case p.prod.region != nil:
+		allowed = []any{p.prod.region.id}
+		for _, d := range p.prod.region.districts {
+			allowed = append(allowed, d.id)
+		}
+	}
 	var out []imis.ID
 	for _, r := range g.payers {
-		if r.location == nil || r.location == any(d.id) || r.location == any(d.region.id) {
+		if allowed == nil || slices.Contains(allowed, r.location) {
 			out = append(out, r.id)
 		}
 	}

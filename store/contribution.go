@@ -106,6 +106,9 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 		return imis.Errorf(imis.ECONFLICT, "error.contribution_locked")
 	}
 	v["product_id"], v["family_id"], v["district_id"], v["head_chfid"] = pv["product_id"], pv["family_id"], pv["district_id"], pv["head_chfid"]
+	if err := tx.checkPayerFunds(ctx, v["payer_id"], pv["product_id"]); err != nil {
+		return err
+	}
 	payDate := dateOf(v["pay_date"])
 	if payDate.After(tx.today()) {
 		return fieldError("pay_date", "error.pay_date_future")
