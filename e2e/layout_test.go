@@ -3,8 +3,10 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -155,7 +157,87 @@ func TestLayoutAndAccessibility(t *testing.T) {
 	check(pageCase{name: "role-new", path: "/registers/roles/new", status: http.StatusOK})
 	check(pageCase{name: "product-new", path: "/registers/products/new", status: http.StatusOK})
 	check(pageCase{name: "diagnoses-upload", path: "/tools/diagnoses-upload", status: http.StatusOK})
+
+	// The enrolment area: searches, a family with its actions, the wizard's steps, enquiry and
+	// renewals.
+	check(pageCase{name: "families", path: "/families", status: http.StatusOK})
+	family := eval[string](b, `document.querySelector("#results tbody a")?.getAttribute("href") ?? ""`)
+	if !familyPath.MatchString(family) {
+		t.Fatalf("no family link in the list: %q", family)
+	}
+	check(pageCase{name: "family", path: family, status: http.StatusOK})
+	member := eval[string](b, `document.querySelector("table.members tbody td:nth-child(2) a")?.getAttribute("href") ?? ""`)
+	head := eval[string](b, `document.querySelector("table.members tbody td:nth-child(2) a")?.innerText ?? ""`)
+	check(pageCase{name: "family-member", path: member, status: http.StatusOK})
+	check(pageCase{name: "member-new", path: family + "/members/new", status: http.StatusOK})
+	check(pageCase{name: "member-errors", setup: func(b *tab) {
+		b.open(family + "/members/new")
+		b.typeText("#f-chfid", "123456789")
+		if st := b.click("form.action-form button.primary"); st != http.StatusUnprocessableEntity {
+			b.t.Fatalf("bad member: status %d, want 422", st)
+		}
+	}})
+	check(pageCase{name: "policy-quote", setup: func(b *tab) {
+		b.open(family + "/policies/new")
+		b.choose("#f-product-id", "NBC01")
+		if eval[string](b, `document.querySelector("#f-officer-id").value`) == "" {
+			run(b, "pick an officer", chromedp.Evaluate[chromedp.Void](`document.querySelector("#f-officer-id").selectedIndex = 1`))
+		}
+		if st := b.click("button[name=action][value=quote]"); st != http.StatusOK {
+			b.t.Fatalf("quote: status %d", st)
+		}
+	}})
+	check(pageCase{name: "insurees", path: "/insurees", status: http.StatusOK})
+	check(pageCase{name: "contributions", path: "/contributions", status: http.StatusOK})
+	check(pageCase{name: "policies", path: "/policies?status=1", status: http.StatusOK})
+	idle := eval[string](b, `document.querySelector("#results tbody td:first-child a")?.getAttribute("href") ?? ""`)
+	if familyPath.MatchString(idle) {
+		b.open(idle)
+		if pay := eval[string](b, `document.querySelector("a[href$='/contributions/new']")?.getAttribute("href") ?? ""`); pay != "" {
+			check(pageCase{name: "contribution-new", path: pay, status: http.StatusOK})
+			check(pageCase{name: "contribution-decision", setup: func(b *tab) {
+				b.open(pay)
+				b.typeText("#f-amount", "1.00")
+				b.typeText("#f-receipt", "LAYOUT-1")
+				if st := b.click("form.action-form button.primary"); st != http.StatusUnprocessableEntity {
+					b.t.Fatalf("underpaid contribution: status %d, want 422", st)
+				}
+			}})
+		}
+	}
+	b.open("/policies?status=2")
+	active := eval[string](b, `document.querySelector("#results tbody td:first-child a")?.getAttribute("href") ?? ""`)
+	if familyPath.MatchString(active) {
+		b.open(active)
+		if renew := eval[string](b, `document.querySelector("a[href$='/renew']")?.getAttribute("href") ?? ""`); renew != "" {
+			check(pageCase{name: "renew", path: renew, status: http.StatusOK})
+		}
+	}
+	check(pageCase{name: "enrol-family", path: "/enrol", status: http.StatusOK})
+	check(pageCase{name: "enrol-members", setup: func(b *tab) { enrolUpTo(b, 2, 8000) }})
+	check(pageCase{name: "enrol-members-errors", setup: func(b *tab) {
+		enrolUpTo(b, 2, 8000)
+		b.typeText("#f-m-0-chfid", "000080001")
+		if st := b.click("button[name=action][value=next]"); st != http.StatusUnprocessableEntity {
+			b.t.Fatalf("bad head: status %d, want 422", st)
+		}
+	}})
+	check(pageCase{name: "enrol-policy", setup: func(b *tab) {
+		enrolUpTo(b, 3, 8000)
+		b.choose("#f-p-product-id", "NBC01")
+		if eval[string](b, `document.querySelector("#f-p-officer-id").value`) == "" {
+			b.choose("#f-p-officer-id", "EO0101")
+		}
+		b.waitFor("the computed value", `document.querySelector("#quote-value")`)
+	}})
+	check(pageCase{name: "enrol-contribution", setup: func(b *tab) { enrolUpTo(b, 4, 8000) }})
+	check(pageCase{name: "enquiry", path: "/enquiry", status: http.StatusOK})
+	check(pageCase{name: "enquiry-answer", path: "/enquiry?chfid=" + url.QueryEscape(head), status: http.StatusOK})
+	check(pageCase{name: "enquiry-not-found", path: "/enquiry?chfid=999999990", status: http.StatusNotFound})
+	check(pageCase{name: "renewals", path: "/renewals", status: http.StatusOK})
 }
+
+var familyPath = regexp.MustCompile(`^/families/[0-9a-f-]{36}$`)
 
 // with returns the tab for a subtest, so that its failures stop that subtest only.
 func (b *tab) with(t *testing.T) *tab {

@@ -32,7 +32,7 @@ func TestEnrolFamilyPolicyContribution(t *testing.T) {
 			Head:    parsed(t, imis.Insurees, map[string]string{"chfid": number("40000001"), "last_name": "Three", "other_names": "Head", "dob": "1980-01-01", "gender": "M"}),
 			Members: members,
 			Policies: []store.EnrolledPolicy{{
-				Policy: parsed(t, imis.Policies, map[string]string{"product_id": e.product.String(), "officer_id": e.officer.String(), "enroll_date": "2026-03-01"}),
+				Policy:        parsed(t, imis.Policies, map[string]string{"product_id": e.product.String(), "officer_id": e.officer.String(), "enroll_date": "2026-03-01"}),
 				Contributions: []imis.Values{parsed(t, imis.Contributions, map[string]string{"amount": amount, "receipt": receipt, "pay_date": "2026-03-02", "pay_type": "C"})},
 			}},
 		}

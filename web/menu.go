@@ -28,6 +28,15 @@ var menuEntries = func() []menuEntry {
 		out = append(out, menuEntry{"nav.administration", "register." + reg.Name, "/registers/" + reg.Name, []imis.Right{reg.Rights.Search}})
 	}
 	out = append(out,
+		menuEntry{"nav.insurees", "register.families", "/families", []imis.Right{imis.RightFamilySearch}},
+		menuEntry{"nav.insurees", "register.insurees", "/insurees", []imis.Right{imis.RightInsureeSearch}},
+		menuEntry{"nav.insurees", "register.policies", "/policies", []imis.Right{imis.RightPolicySearch}},
+		menuEntry{"nav.insurees", "register.contributions", "/contributions", []imis.Right{imis.RightContributionSearch}},
+		menuEntry{"nav.insurees", "enrol.title", "/enrol", []imis.Right{imis.RightFamilyAdd}},
+		menuEntry{"nav.insurees", "renewal.title", "/renewals", []imis.Right{imis.RightPolicyRenew}},
+		menuEntry{"nav.insurees", "enquiry.title", "/enquiry", []imis.Right{imis.RightInsureeEnquire}},
+	)
+	out = append(out,
 		menuEntry{"nav.tools", "register.diagnoses", "/registers/diagnoses", []imis.Right{imis.RightDiagnosisUpload}},
 		menuEntry{"nav.tools", "nav.diagnoses_upload", "/tools/diagnoses-upload", []imis.Right{imis.RightDiagnosisUpload}},
 	)
