@@ -46,7 +46,7 @@ func computed(f Field) Field { f.Computed = true; return f }
 // Families are the households (or groups) that policies cover; the head's insurance number
 // identifies them. Scoping follows the family's village.
 var Families = &Register{
-	Name: "families", Table: "families", Code: "head_chfid", Title: "head_name", WireID: true,
+	Name: "families", Table: "families", Code: "head_chfid", Title: "head_name", WireID: true, Large: true,
 	Rights: CRUDRights{RightFamilySearch, RightFamilyAdd, RightFamilyEdit, RightFamilyDelete},
 	Scope:  Scope{Kind: ScopeDistrict, Column: "district_id"},
 	Order:  "head_chfid",
@@ -114,7 +114,7 @@ var Insurees = &Register{
 // Policies are a family's cover under one product for one period; the server computes their
 // dates, value and status from the product and the family.
 var Policies = &Register{
-	Name: "policies", Table: "policies", Code: "head_chfid", Title: "product_code", WireID: true,
+	Name: "policies", Table: "policies", Code: "head_chfid", Title: "product_code", WireID: true, Large: true,
 	Rights: CRUDRights{RightPolicySearch, RightPolicyAdd, RightPolicyEdit, RightPolicyDelete},
 	Scope:  Scope{Kind: ScopeDistrict, Column: "district_id"},
 	Order:  "enroll_date DESC, t.head_chfid",
@@ -122,11 +122,11 @@ var Policies = &Register{
 		computed(listed(text("head_chfid", 50))),
 		computed(listed(text("product_code", 8))),
 		{Name: "family_id", Kind: FieldRef, Ref: "families", Required: true, Immutable: true, Filter: true},
-		filtered(required(ref("product_id", "products", ""))),
+		{Name: "product_id", Kind: FieldRef, Ref: "products", Required: true, Filter: true},
 		filtered(required(ref("officer_id", "officers", ""))),
 		listed(required(date("enroll_date"))),
 		computed(Field{Name: "stage", Kind: FieldChoice, Listed: true, Choices: choices("choice.policy_stage", StageNew, StageRenewal)}),
-		computed(Field{Name: "status", Kind: FieldInt, Listed: true, Filter: true}),
+		computed(Field{Name: "status", Kind: FieldInt, Listed: true, Filter: true, Choices: PolicyStatuses}),
 		computed(listed(money("value"))),
 		computed(listed(date("start_date"))),
 		computed(date("effective_date")),
@@ -145,7 +145,7 @@ var Contributions = &Register{
 	Order:  "pay_date DESC, t.receipt",
 	Fields: []Field{
 		{Name: "policy_id", Kind: FieldRef, Ref: "policies", Required: true, Immutable: true, Filter: true},
-		filtered(ref("payer_id", "payers", "")),
+		{Name: "payer_id", Kind: FieldRef, Ref: "payers", Filter: true},
 		{Name: "amount", Kind: FieldMoney, Required: true, Min: ptr(1), Listed: true},
 		{Name: "receipt", Kind: FieldText, MaxLen: 50, Required: true, Listed: true, Filter: true},
 		listed(required(date("pay_date"))),

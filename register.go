@@ -243,6 +243,9 @@ func (f Field) Parse(s string) (any, *FieldError) {
 		if err != nil {
 			return nil, &FieldError{Key: "error.integer"}
 		}
+		if len(f.Choices) > 0 && !slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.Code == s }) {
+			return nil, &FieldError{Key: "error.choice", Args: []any{f.choiceCodes()}}
+		}
 		return f.inRange(n)
 	case FieldDecimal, FieldMoney:
 		scale := f.Scale

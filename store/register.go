@@ -187,7 +187,10 @@ func (db *DB) Find(ctx context.Context, reg *imis.Register, f Filter) ([]*Record
 		case imis.FieldRef:
 			id, err := imis.ParseID(raw)
 			if err != nil {
-				return nil, 0, fieldError(name, "error.reference")
+				// A reference may be searched by the code of the record it names.
+				if id, err = db.IDByCode(ctx, imis.RegisterByName(fld.Ref), raw); err != nil {
+					return nil, 0, fieldError(name, "error.no_such_code", raw)
+				}
 			}
 			where.WriteString(" AND t." + name + " = " + where.arg(id))
 		default:

@@ -85,3 +85,21 @@ func TestEveryVisibleStringIsInTheCatalogue(t *testing.T) {
 		t.Fatalf("found only %d keys: the scan is broken", len(keys))
 	}
 }
+
+// TestPolicyStatusShownByName checks that a status kept as a number is shown by its label.
+func TestPolicyStatusShownByName(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &page{s: &Server{cat: cat}, Lang: "en"}
+	f, _ := imis.Policies.Field("status")
+	for v, want := range map[int64]string{1: "Idle", 2: "Active", 4: "Suspended", 8: "Expired", 16: "Ready"} {
+		if got := p.display(f, v, nil); got != want {
+			t.Errorf("status %d shown as %q, want %q", v, got, want)
+		}
+	}
+	if _, fe := f.Parse("3"); fe == nil || fe.Key != "error.choice" {
+		t.Errorf("status 3 accepted as a filter: %v", fe)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -38,8 +39,11 @@ func pathID(r *http.Request) (imis.ID, error) {
 
 func registerCrumbs(reg *imis.Register, extra ...crumb) []crumb {
 	area := "nav.administration"
-	if reg == imis.Diagnoses {
+	switch reg {
+	case imis.Diagnoses:
 		area = "nav.tools"
+	case imis.Families, imis.Insurees, imis.Policies, imis.Contributions:
+		area = "nav.insurees"
 	}
 	return append([]crumb{{Label: "home.title", Href: "/"}, {Label: area}, {Label: "register." + reg.Name, Href: "/registers/" + reg.Name}}, extra...)
 }
@@ -186,9 +190,10 @@ func (p *page) display(f imis.Field, v any, labels map[imis.ID]string) string {
 		return ""
 	}
 	switch f.Kind {
-	case imis.FieldChoice:
+	case imis.FieldChoice, imis.FieldInt:
+		code := fmt.Sprint(v)
 		for _, c := range f.Choices {
-			if c.Code == v {
+			if c.Code == code {
 				return p.T(c.Label)
 			}
 		}
@@ -251,6 +256,11 @@ func (s *Server) registerView(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if reg == imis.Families && r.URL.Query().Get("as_of") == "" {
+		// A family is shown with its members, policies and contributions on its own page.
+		http.Redirect(w, r, "/families/"+id.String(), http.StatusSeeOther)
 		return
 	}
 	ctx := r.Context()

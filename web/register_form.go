@@ -367,9 +367,11 @@ func (s *Server) registerDelete(w http.ResponseWriter, r *http.Request) {
 
 // Kind tests for the templates.
 
-func (f formField) IsBool() bool      { return f.Field.Kind == imis.FieldBool }
-func (f formField) IsMask() bool      { return f.Field.Kind == imis.FieldMask }
-func (f formField) IsChoice() bool    { return f.Field.Kind == imis.FieldChoice }
+func (f formField) IsBool() bool { return f.Field.Kind == imis.FieldBool }
+func (f formField) IsMask() bool { return f.Field.Kind == imis.FieldMask }
+func (f formField) IsChoice() bool {
+	return f.Field.Kind == imis.FieldChoice || (f.Field.Kind == imis.FieldInt && len(f.Field.Choices) > 0)
+}
 func (f formField) IsDate() bool      { return f.Field.Kind == imis.FieldDate }
 func (f formField) IsEmail() bool     { return f.Field.Kind == imis.FieldEmail }
 func (f formField) IsRefSelect() bool { return f.Field.Kind == imis.FieldRef && !f.Large }

@@ -99,7 +99,7 @@ func parseTemplates(s *Server) (map[string]*template.Template, error) {
 	return out, nil
 }
 
-// render writes a full page, or only its "content" block when htmx asks for a fragment.
+// render writes a full page; htmx requests pick their fragment from it with hx-select.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, p *page) {
 	s.renderBlock(w, status, view, "layout", p)
 }
