@@ -701,8 +701,10 @@ func (g *enrolGen) contribute(p *policy, amount imis.Money, payDate imis.Date, d
 
 // payersFor returns the payers that may pay for the policy's product (insurance-domain §6.4):
 // any payer for a national product; otherwise payers at the product's own location, in a
-// district of a regional product's region, or in the region of a district product.
+// district of a regional product's region, or in the region of a district product. Of those,
+// the demo keeps the payers of the family's own district or region, as a scheme would.
 func (g *enrolGen) payersFor(p *policy) []imis.ID {
+	home := []any{p.fam.district.id, p.fam.district.region.id, nil}
 	var allowed []any
 	switch {
 	case p.prod.district != nil:
@@ -715,7 +717,7 @@ func (g *enrolGen) payersFor(p *policy) []imis.ID {
 	}
 	var out []imis.ID
 	for _, r := range g.payers {
-		if allowed == nil || slices.Contains(allowed, r.location) {
+		if (allowed == nil || slices.Contains(allowed, r.location)) && slices.Contains(home, r.location) {
 			out = append(out, r.id)
 		}
 	}
