@@ -57,7 +57,7 @@ func (s *Scheduler) RunDue(ctx context.Context) {
 
 // RunNow runs one job for today if this process gets its lease.
 func (s *Scheduler) RunNow(ctx context.Context, j Job, today imis.Date) error {
-	ok, err := s.DB.AcquireLease(ctx, j.Name, s.holder, leaseTTL)
+	ok, err := s.DB.AcquireLease(ctx, j.Name, s.holder, leaseTTL, today)
 	if err != nil || !ok {
 		return err
 	}

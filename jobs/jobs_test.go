@@ -69,15 +69,22 @@ func TestDailyJobRunsOncePerDayAcrossProcesses(t *testing.T) {
 func TestExpiredLeaseIsTakenOver(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := context.Background()
-	if ok, err := db.AcquireLease(ctx, "x", "crashed", time.Minute); !ok || err != nil {
+	day := imis.NewDate(2026, 6, 1)
+	if ok, err := db.AcquireLease(ctx, "x", "crashed", time.Minute, day); !ok || err != nil {
 		t.Fatalf("first lease: %v %v", ok, err)
 	}
-	if ok, _ := db.AcquireLease(ctx, "x", "other", time.Minute); ok {
+	if ok, _ := db.AcquireLease(ctx, "x", "other", time.Minute, day); ok {
 		t.Fatal("a held lease was taken")
 	}
 	later := time.Now().Add(2 * time.Minute)
 	db.Now = func() time.Time { return later }
-	if ok, err := db.AcquireLease(ctx, "x", "other", time.Minute); !ok || err != nil {
+	if ok, err := db.AcquireLease(ctx, "x", "other", time.Minute, day); !ok || err != nil {
 		t.Fatalf("an expired lease was not taken over: %v %v", ok, err)
+	}
+	if err := db.ReleaseLease(ctx, "x", "other", day); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := db.AcquireLease(ctx, "x", "third", time.Minute, day); ok {
+		t.Fatal("a job completed for the day was leased again for that day")
 	}
 }

@@ -7,17 +7,18 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// AcquireLease takes the named job's lease for holder until now+ttl, if it is free or expired or
-// already held by holder. Exactly one of several concurrent callers gets it.
-func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+// AcquireLease takes the named job's lease for holder until now+ttl, to run it for business day
+// day: only if the lease is free, expired or already holder's, and the job has not yet completed
+// that day. Exactly one of several concurrent callers gets it.
+func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, day imis.Date) (bool, error) {
 	now := db.now()
 	var got bool
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO job_leases (name, holder, until) VALUES ($1, '', $2) ON CONFLICT (name) DO NOTHING", name, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE job_leases SET holder = $1, until = $2 WHERE name = $3 AND (until <= $4 OR holder = $1)",
-			holder, now.Add(ttl), name, now)
+		res, err := tx.ExecContext(ctx, `UPDATE job_leases SET holder = $1, until = $2 WHERE name = $3 AND (until <= $4 OR holder = $1)
+			AND (last_run IS NULL OR last_run < $5)`, holder, now.Add(ttl), name, now, day)
 		if err != nil {
 			return err
 		}
