@@ -155,6 +155,7 @@ func TestLayoutAndAccessibility(t *testing.T) {
 	check(pageCase{name: "locations", path: "/registers/locations", status: http.StatusOK})
 	check(pageCase{name: "users", path: "/registers/users", status: http.StatusOK})
 	check(pageCase{name: "role-new", path: "/registers/roles/new", status: http.StatusOK})
+	check(pageCase{name: "settings", path: "/tools/settings", status: http.StatusOK})
 	check(pageCase{name: "product-new", path: "/registers/products/new", status: http.StatusOK})
 	check(pageCase{name: "diagnoses-upload", path: "/tools/diagnoses-upload", status: http.StatusOK})
 

@@ -18,8 +18,8 @@ type menuEntry struct {
 	rights            []imis.Right
 }
 
-// menuEntries lists what each area offers; an entry is shown only to users holding its right.
-// Areas without entries for a user are left out.
+// menuEntries lists what each area offers; an entry is shown only to users holding its right,
+// and one without rights only to administrators. Areas without entries for a user are left out.
 var menuEntries = func() []menuEntry {
 	var out []menuEntry
 	admin := []*imis.Register{imis.Locations, imis.HealthFacilities, imis.ItemPriceLists, imis.ServicePriceLists,
@@ -37,6 +37,7 @@ var menuEntries = func() []menuEntry {
 		menuEntry{"nav.insurees", "enquiry.title", "/enquiry", []imis.Right{imis.RightInsureeEnquire}},
 	)
 	out = append(out,
+		menuEntry{"nav.tools", "settings.title", "/tools/settings", nil},
 		menuEntry{"nav.tools", "register.diagnoses", "/registers/diagnoses", []imis.Right{imis.RightDiagnosisUpload}},
 		menuEntry{"nav.tools", "nav.diagnoses_upload", "/tools/diagnoses-upload", []imis.Right{imis.RightDiagnosisUpload}},
 	)
@@ -50,7 +51,7 @@ func menuFor(u *imis.User) []menuArea {
 	for _, area := range menuAreas {
 		a := menuArea{Label: area}
 		for _, e := range menuEntries {
-			if e.area == area && u.Can(e.rights...) {
+			if e.area == area && (u.Can(e.rights...) || e.rights == nil && u.Admin) {
 				a.Items = append(a.Items, menuItem{Label: e.label, Href: e.href})
 			}
 		}

@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	m.Handle("POST /registers/{reg}/{id}", s.browser(s.registerUpdate))
 	m.Handle("GET /registers/{reg}/{id}/delete", s.browser(s.registerDeleteConfirm))
 	m.Handle("POST /registers/{reg}/{id}/delete", s.browser(s.registerDelete))
+	m.Handle("GET /tools/settings", s.browser(s.settingsPage))
+	m.Handle("POST /tools/settings", s.browser(s.settingsSave))
 	m.Handle("GET /tools/diagnoses-upload", s.browser(s.diagnosesUploadPage))
 	m.Handle("POST /tools/diagnoses-upload", s.browser(s.diagnosesUpload))
 
