@@ -39,6 +39,7 @@ type Server struct {
 	pages    map[string]*template.Template
 	secret   []byte
 	limiter  *auth.RateLimiter
+	users    userCache
 	mux      *http.ServeMux
 	restMux  *http.ServeMux
 	Now      func() time.Time

@@ -111,7 +111,7 @@ func (s *Server) tokenUser(ctx context.Context, token string) *imis.User {
 	if err != nil {
 		return nil
 	}
-	u, err := s.db.LoadUser(ctx, id)
+	u, err := s.users.load(ctx, s.db, id, s.Now())
 	if err != nil {
 		return nil
 	}
