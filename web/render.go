@@ -76,6 +76,15 @@ func (s *Server) newPage(r *http.Request, title string, crumbs ...crumb) *page {
 var funcs = template.FuncMap{
 	"add":  func(a, b int) int { return a + b },
 	"pair": func(a, b any) []any { return []any{a, b} },
+	"pager": func(pages, number int, prev, next string) pagerView {
+		return pagerView{Pages: pages, Number: number, Prev: prev, Next: next}
+	},
+}
+
+// pagerView is what the shared "pager" partial shows under a list.
+type pagerView struct {
+	Pages, Number int
+	Prev, Next    string
 }
 
 // parseTemplates parses each view together with the layout and the shared partials.
