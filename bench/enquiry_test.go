@@ -1,0 +1,569 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/demo"
+	"github.com/openimis-go/openimis/internal/testdb"
+	"github.com/openimis-go/openimis/photo"
+	"github.com/openimis-go/openimis/store"
+	"github.com/openimis-go/openimis/web"
+)
+
+// The enquiry benchmarks run against a national-size population: IMIS_BENCH_FAMILIES families
+// (default 62,500, about 250,000 insurees) from the demo generator, every tenth insuree with a
+// photo of about 30 KB. Building it takes minutes, so it is built once per run, in a database of
+// its own that the next run removes (there is no hook at the end of a benchmark run).
+//
+// BenchmarkEnquiryOpenLoop is a load test rather than a benchmark: it sends IMIS_BENCH_RATE
+// requests per second (default 1,000) for IMIS_BENCH_SECONDS (default 20) whatever the
+// latency, and reports the latency percentiles. With IMIS_BENCH_URL (a loopback address) it
+// loads a server started elsewhere instead, picking insurance numbers from the file
+// IMIS_BENCH_CHFIDS (one a line); scripts/bench-enquiry.sh does that. Run it with -benchtime 1x.
+
+// Environment of the enquiry benchmarks.
+const (
+	envFamilies = "IMIS_BENCH_FAMILIES"
+	envRate     = "IMIS_BENCH_RATE"
+	envSeconds  = "IMIS_BENCH_SECONDS"
+	envWorkers  = "IMIS_BENCH_WORKERS"
+	envURL      = "IMIS_BENCH_URL"
+	envCHFIDs   = "IMIS_BENCH_CHFIDS"
+)
+
+// DefaultEnquiryFamilies makes about 250,000 insurees, the size the enquiry target is set for.
+const DefaultEnquiryFamilies = 62500
+
+// photoEvery gives every tenth insuree a photo, as the benchmark conditions ask.
+const photoEvery = 10
+
+// photoAnswer is the size above which an enquiry answer carries a photo; without, it is about 1 KB.
+const photoAnswer = 16 << 10
+
+// enquiryFixture is the population with its insurance numbers and a server over it.
+type enquiryFixture struct {
+	db      *store.DB
+	server  *httptest.Server
+	token   string
+	ctx     context.Context // acts as the administrator, as the HTTP requests do
+	chfids  []string
+	insured int
+	photos  int
+}
+
+var (
+	enquiryOnce sync.Once
+	enquiryFix  enquiryFixture
+)
+
+// population builds the enquiry fixture once per run.
+func population(b *testing.B) *enquiryFixture {
+	enquiryOnce.Do(func() {
+		families := envInt(b, envFamilies, DefaultEnquiryFamilies)
+		start := time.Now()
+		dsn := scratchDSN(b)
+		ctx := imis.SystemContext(context.Background())
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
+		sum, err := demo.Build(ctx, db, demo.Options{Seed: 1, Families: families})
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, err := openRaw(dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer raw.Close()
+		ids, chfids, err := currentInsurees(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := addPhotos(ctx, db, raw, ids, chfids)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := settle(db.Engine, raw); err != nil {
+			b.Fatal(err)
+		}
+		srv, err := web.NewServer(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db, web.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := enquiryFixture{db: db, server: httptest.NewServer(srv), chfids: chfids, insured: sum.Insurees, photos: n}
+		f.token = restLogin(b, http.DefaultClient, f.server.URL, "Admin", "admin123")
+		admin, err := db.UserIDByLogin(ctx, "Admin")
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := db.LoadUser(ctx, admin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.ctx = imis.NewContextWithUser(context.Background(), u)
+		enquiryFix = f
+		b.Logf("enquiry fixture on %s: %d families, %d insurees, %d photos, built in %s",
+			db.Engine, sum.Families, sum.Insurees, n, time.Since(start).Round(time.Second))
+	})
+	if enquiryFix.db == nil {
+		b.Fatal("the enquiry fixture failed to build")
+	}
+	return &enquiryFix
+}
+
+// scratchPrefix names the fixture databases (PostgreSQL) and directories (SQLite); the process
+// id follows, so a later run can tell a leftover from a database still in use.
+const scratchPrefix = "bench_enquiry_"
+
+var scratchName = regexp.MustCompile(`^` + scratchPrefix + `([0-9]+)$`)
+
+// scratchDSN returns an empty database for the fixture, after removing the ones earlier runs
+// left behind: a fixture is about 1 GB, too much to leave one per run.
+func scratchDSN(b *testing.B) string {
+	name := scratchPrefix + strconv.Itoa(os.Getpid())
+	admin := os.Getenv(testdb.DSNEnv)
+	if admin == "" {
+		parent := os.TempDir()
+		entries, _ := os.ReadDir(parent)
+		for _, e := range entries {
+			if m := scratchName.FindStringSubmatch(e.Name()); m != nil && e.IsDir() && !alive(m[1]) {
+				_ = os.RemoveAll(filepath.Join(parent, e.Name()))
+			}
+		}
+		dir := filepath.Join(parent, name)
+		if err := os.RemoveAll(dir); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		return filepath.Join(dir, "enquiry.db")
+	}
+	conn, err := sql.Open("pgx", admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_enquiry\\_%'")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var old []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil && scratchName.MatchString(n) {
+			old = append(old, n)
+		}
+	}
+	rows.Close()
+	for _, n := range old {
+		// Without FORCE, a database another run is still using stays.
+		if m := scratchName.FindStringSubmatch(n); n == name || !alive(m[1]) {
+			_, _ = conn.Exec("DROP DATABASE IF EXISTS " + n)
+		}
+	}
+	if _, err := conn.Exec("CREATE DATABASE " + name); err != nil {
+		b.Fatal(err)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// alive reports whether the process with the id still runs.
+func alive(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	if err != nil || n <= 0 {
+		return false
+	}
+	return syscall.Kill(n, 0) != syscall.ESRCH
+}
+
+// openRaw opens a plain connection beside the store's, for the two statements the store has no
+// method for: listing every insurance number and pointing insurees at their bulk-loaded photos.
+func openRaw(dsn string) (*sql.DB, error) {
+	if store.IsPostgres(dsn) {
+		return sql.Open("pgx", dsn)
+	}
+	return sql.Open("sqlite", "file:"+(&url.URL{Path: dsn}).EscapedPath()+"?_pragma=busy_timeout(10000)&_time_format=sqlite")
+}
+
+// currentInsurees lists the current insurees in registration order.
+func currentInsurees(raw *sql.DB) (ids []imis.ID, chfids []string, err error) {
+	rows, err := raw.Query("SELECT id, chfid FROM insurees WHERE validity_to IS NULL ORDER BY wire_id")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id imis.ID
+		var chfid string
+		if err := rows.Scan(&id, &chfid); err != nil {
+			return nil, nil, err
+		}
+		ids, chfids = append(ids, id), append(chfids, chfid)
+	}
+	return ids, chfids, rows.Err()
+}
+
+// photoColumns are the columns of a photo row as SavePhoto writes them.
+var photoColumns = []string{"id", "insuree_id", "file_name", "content_type", "data", "thumbnail", "photo_date", "officer_id",
+	"validity_from", "audit_user_id"}
+
+// addPhotos gives every tenth insuree a photo in one bulk run, then records the file name and
+// date on the insurees, as SavePhoto does one at a time (25,000 of those take far longer).
+func addPhotos(ctx context.Context, db *store.DB, raw *sql.DB, ids []imis.ID, chfids []string) (int, error) {
+	pics, err := samplePhotos(8)
+	if err != nil {
+		return 0, err
+	}
+	day := db.Today().AddDays(-30)
+	rng := rand.New(rand.NewPCG(1, 10))
+	_, counts, err := db.Bulk(ctx, "bench", map[string]any{"stage": "photos"}, func(l *store.Loader) error {
+		for i := 0; i < len(ids); i += photoEvery {
+			p := pics[i/photoEvery%len(pics)]
+			suffix := make([]byte, 4)
+			for k := range suffix {
+				suffix[k] = byte(rng.Uint32())
+			}
+			name := photo.FileName(chfids[i], day.Time(), photo.JPEG, suffix)
+			if err := l.Add("photos", photoColumns, imis.NewID(), ids[i], name, p.ContentType, p.Data, p.Thumb, day, nil,
+				l.Now(), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := raw.Exec(`UPDATE insurees SET
+		photo_file = (SELECT p.file_name FROM photos p WHERE p.insuree_id = insurees.id AND p.validity_to IS NULL),
+		photo_date = (SELECT p.photo_date FROM photos p WHERE p.insuree_id = insurees.id AND p.validity_to IS NULL)
+		WHERE validity_to IS NULL AND id IN (SELECT insuree_id FROM photos WHERE validity_to IS NULL)`); err != nil {
+		return 0, err
+	}
+	return counts["photos"], nil
+}
+
+// settle brings the database to the steady state of a scheme that has been running for a while,
+// so that the measurements do not include the aftermath of the bulk load: on PostgreSQL what
+// autovacuum and the next checkpoint would do (the checkpoint needs a superuser and is skipped
+// otherwise), on SQLite the write-ahead log folded into the database file.
+func settle(engine string, raw *sql.DB) error {
+	if engine == store.Postgres {
+		if _, err := raw.Exec("VACUUM ANALYZE"); err != nil {
+			return err
+		}
+		_, _ = raw.Exec("CHECKPOINT")
+		return nil
+	}
+	_, err := raw.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// samplePhotos makes n distinct portrait-sized JPEGs of about 30 KB (300×400, quality 80, a
+// gradient with grain, which compresses like a phone picture) with their real thumbnails.
+func samplePhotos(n int) ([]*photo.Photo, error) {
+	out := make([]*photo.Photo, n)
+	for k := range out {
+		rng := rand.New(rand.NewPCG(uint64(k), 2))
+		img := image.NewYCbCr(image.Rect(0, 0, 300, 400), image.YCbCrSubsampleRatio420)
+		for y := range 400 {
+			for x := range 300 {
+				img.Y[y*img.YStride+x] = uint8(x/2 + y/3 + rng.IntN(32))
+			}
+		}
+		for i := range img.Cb {
+			img.Cb[i], img.Cr[i] = uint8(110+rng.IntN(8)), uint8(140+rng.IntN(8))
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+			return nil, err
+		}
+		p, err := photo.Check(buf.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out[k] = p
+	}
+	return out, nil
+}
+
+// picks is a fixed pseudo-random sequence of existing insurance numbers, so that every run asks
+// for the same insurees in the same order and the cache sees a realistic spread.
+func picks(chfids []string, n int) []string {
+	rng := rand.New(rand.NewPCG(7, 11))
+	out := make([]string, n)
+	for i := range out {
+		out[i] = chfids[rng.IntN(len(chfids))]
+	}
+	return out
+}
+
+// BenchmarkEnquiryStore is the enquiry by insurance number in the store: one insuree among
+// about 250,000 with their family size, photo reference and every coverage row, then the
+// coverage computed for today.
+func BenchmarkEnquiryStore(b *testing.B) {
+	f := population(b)
+	seq := picks(f.chfids, 1<<16)
+	i := 0
+	for b.Loop() {
+		e, err := f.db.Enquire(f.ctx, seq[i%len(seq)], imis.Date{})
+		if err != nil || e.CHFID == "" {
+			b.Fatalf("enquire %s: %v", seq[i%len(seq)], err)
+		}
+		i++
+	}
+}
+
+// BenchmarkEnquiryHTTP is GET /rest/api/insuree/{chfid}/enquire over loopback with a bearer
+// token, one request after the other: token check, user load, enquiry, photo, JSON.
+func BenchmarkEnquiryHTTP(b *testing.B) {
+	f := population(b)
+	seq := picks(f.chfids, 1<<16)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	defer client.CloseIdleConnections()
+	var size int64
+	i := 0
+	for b.Loop() {
+		n, err := enquire(client, f.server.URL, f.token, seq[i%len(seq)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += n
+		i++
+	}
+	b.ReportMetric(float64(size)/float64(max(i, 1)), "B/resp")
+}
+
+// enquire sends one enquiry and reads the whole answer, returning its size.
+func enquire(c *http.Client, base, token, chfid string) (int64, error) {
+	req, err := http.NewRequest("GET", base+"/rest/api/insuree/"+url.PathEscape(chfid)+"/enquire", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return n, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return n, fmt.Errorf("enquire %s: %s", chfid, resp.Status)
+	}
+	return n, nil
+}
+
+// BenchmarkEnquiryOpenLoop sends enquiries at a constant rate, whatever the answers' latency,
+// and measures each one from the moment it was due rather than from when it was sent, so that a
+// slow answer delaying the next send (coordinated omission) cannot hide queueing. The load runs
+// once per call, whatever b.N, after a warm-up of 2 s; ns/op is suppressed.
+func BenchmarkEnquiryOpenLoop(b *testing.B) {
+	rate := envInt(b, envRate, 1000)
+	seconds := envInt(b, envSeconds, 20)
+	workers := envInt(b, envWorkers, 64)
+	if rate <= 0 || rate > 20000 || seconds <= 0 || seconds > 600 || workers <= 0 || workers > 1024 {
+		b.Fatalf("%s=%d, %s=%d, %s=%d: out of bounds (rate 1-20,000/s, 1-600 s, 1-1,024 workers)",
+			envRate, rate, envSeconds, seconds, envWorkers, workers)
+	}
+	base, token, chfids := loadTarget(b)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
+	defer client.CloseIdleConnections()
+	seq := picks(chfids, rate*(seconds+2))
+	openLoop(client, base, token, seq[:2*rate], rate, workers) // warm-up: connections, caches
+	from := time.Now()
+	r := openLoop(client, base, token, seq[2*rate:], rate, workers)
+	to := time.Now()
+	if len(r.latencies) == 0 {
+		b.Fatalf("no enquiry succeeded (%d errors, first: %v)", r.errors, r.firstErr)
+	}
+	// Answers that carry a photo (10 % of insurees, 40 KB of base64) are reported apart, since
+	// they make most of the tail.
+	var with, without []time.Duration
+	for i, d := range r.latencies {
+		if r.sizes[i] > photoAnswer {
+			with = append(with, d)
+		} else {
+			without = append(without, d)
+		}
+	}
+	lat := r.latencies
+	for _, s := range [][]time.Duration{lat, with, without} {
+		slices.Sort(s)
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	at := func(s []time.Duration, q float64) float64 { return ms(s[min(len(s)-1, int(q*float64(len(s))))]) }
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(rate), "target-req/s")
+	b.ReportMetric(float64(len(lat))/r.elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(r.errors), "errors")
+	for _, p := range []struct {
+		unit string
+		q    float64
+	}{{"p50-ms", 0.50}, {"p90-ms", 0.90}, {"p99-ms", 0.99}, {"p99.9-ms", 0.999}} {
+		b.ReportMetric(at(lat, p.q), p.unit)
+	}
+	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+	b.ReportMetric(ms(r.maxLag), "send-lag-ms")
+	// The window lets the load be matched with what else the machine ran meanwhile.
+	b.Logf("measured %s to %s, %d workers", from.Format("15:04:05"), to.Format("15:04:05"), workers)
+	for _, part := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"with photo", with}, {"without photo", without}} {
+		if len(part.lat) > 0 {
+			b.Logf("%s: %d answers, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", part.name, len(part.lat),
+				at(part.lat, 0.5), at(part.lat, 0.9), at(part.lat, 0.99), ms(part.lat[len(part.lat)-1]))
+		}
+	}
+	if r.errors > 0 {
+		b.Logf("%d of %d enquiries failed; first: %v", r.errors, len(seq)-2*rate, r.firstErr)
+	}
+}
+
+// loadTarget is the server the open-loop test loads: the in-process fixture, or the loopback
+// server of IMIS_BENCH_URL with the insurance numbers of IMIS_BENCH_CHFIDS.
+func loadTarget(b *testing.B) (base, token string, chfids []string) {
+	base = strings.TrimRight(os.Getenv(envURL), "/")
+	if base == "" {
+		f := population(b)
+		return f.server.URL, f.token, f.chfids
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatalf("%s: %v", envURL, err)
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		b.Fatalf("%s=%s: the load test only targets loopback", envURL, base)
+	}
+	file, err := os.Open(os.Getenv(envCHFIDs))
+	if err != nil {
+		b.Fatalf("%s: %v", envCHFIDs, err)
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" {
+			chfids = append(chfids, s)
+		}
+	}
+	if err := sc.Err(); err != nil || len(chfids) == 0 {
+		b.Fatalf("%s: no insurance numbers (%v)", envCHFIDs, err)
+	}
+	return base, restLogin(b, http.DefaultClient, base, "Admin", "admin123"), chfids
+}
+
+// loadResult is what one open-loop run measured.
+type loadResult struct {
+	latencies []time.Duration // of the successful requests, from the moment each was due
+	sizes     []int64         // of their answers, in the same order
+	errors    int
+	firstErr  error
+	elapsed   time.Duration // from the first due time to the last answer
+	maxLag    time.Duration // how late the sender was at worst: the generator's own delay
+}
+
+// openLoop sends the enquiries of seq at rate per second to a pool of workers. A request that
+// finds every worker busy waits in the queue, and that wait counts in its latency.
+func openLoop(c *http.Client, base, token string, seq []string, rate, workers int) loadResult {
+	interval := time.Second / time.Duration(rate)
+	lat := make([]time.Duration, len(seq))
+	size := make([]int64, len(seq))
+	ok := make([]bool, len(seq))
+	queue := make(chan int, len(seq))
+	var errs atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	start := time.Now().Add(10 * time.Millisecond)
+	due := func(i int) time.Time { return start.Add(time.Duration(i) * interval) }
+	var wg sync.WaitGroup
+	var lastMu sync.Mutex
+	last := start
+	for range workers {
+		wg.Go(func() {
+			for i := range queue {
+				n, err := enquire(c, base, token, seq[i])
+				now := time.Now()
+				if err != nil {
+					errs.Add(1)
+					errOnce.Do(func() { firstErr = err })
+				} else {
+					lat[i], size[i], ok[i] = now.Sub(due(i)), n, true
+				}
+				lastMu.Lock()
+				if now.After(last) {
+					last = now
+				}
+				lastMu.Unlock()
+			}
+		})
+	}
+	var maxLag time.Duration
+	for i := range seq {
+		at := due(i)
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		}
+		maxLag = max(maxLag, time.Since(at))
+		queue <- i
+	}
+	close(queue)
+	wg.Wait()
+	r := loadResult{errors: int(errs.Load()), firstErr: firstErr, elapsed: last.Sub(start), maxLag: maxLag}
+	for i, good := range ok {
+		if good {
+			r.latencies, r.sizes = append(r.latencies, lat[i]), append(r.sizes, size[i])
+		}
+	}
+	return r
+}
+
+// envInt reads a positive integer setting, or def when it is unset.
+func envInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		b.Fatalf("%s=%q: %v", name, s, err)
+	}
+	return n
+}
