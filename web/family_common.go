@@ -76,6 +76,16 @@ func (s *Server) familyFor(r *http.Request, rights ...imis.Right) (*store.Record
 }
 
 // memberOf reads the insuree of the path, who must belong to the family.
+// familyAndMember reads the family and the member named in the path, the family checked for the
+// right and the user's scope.
+func (s *Server) familyAndMember(r *http.Request, right imis.Right) (fam, ins *store.Record, err error) {
+	if fam, err = s.familyFor(r, right); err != nil {
+		return nil, nil, err
+	}
+	ins, err = s.memberOf(r, fam)
+	return fam, ins, err
+}
+
 func (s *Server) memberOf(r *http.Request, fam *store.Record) (*store.Record, error) {
 	id, err := imis.ParseID(r.PathValue("member"))
 	if err != nil {

@@ -37,12 +37,7 @@ func (s *Server) familyMember(w http.ResponseWriter, r *http.Request) {
 // showMember draws the member page; photoErr is the reason an upload was refused, shown beside
 // the file field.
 func (s *Server) showMember(w http.ResponseWriter, r *http.Request, status int, photoErr string) {
-	fam, err := s.familyFor(r, imis.RightInsureeSearch)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ins, err := s.memberOf(r, fam)
+	fam, ins, err := s.familyAndMember(r, imis.RightInsureeSearch)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -205,12 +200,7 @@ func (s *Server) familyMemberMoveSubmit(w http.ResponseWriter, r *http.Request) 
 // memberMove shows the move form or, when submit is set, moves the member; the form comes back
 // with the reason when the target family is unknown or the store refuses.
 func (s *Server) memberMove(w http.ResponseWriter, r *http.Request, submit bool) {
-	fam, err := s.familyFor(r, imis.RightInsureeEdit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ins, err := s.memberOf(r, fam)
+	fam, ins, err := s.familyAndMember(r, imis.RightInsureeEdit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -287,12 +277,7 @@ func (s *Server) familyMemberDeleteSubmit(w http.ResponseWriter, r *http.Request
 
 // memberDelete asks for confirmation or, when submit is set, removes the member.
 func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request, submit bool) {
-	fam, err := s.familyFor(r, imis.RightInsureeDelete)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ins, err := s.memberOf(r, fam)
+	fam, ins, err := s.familyAndMember(r, imis.RightInsureeDelete)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -325,12 +310,7 @@ func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request, submit boo
 // familyMemberPhoto stores a new photo of a member: the file must be a JPEG or PNG within the
 // size limits; a refused file is reported beside the field and nothing is saved.
 func (s *Server) familyMemberPhoto(w http.ResponseWriter, r *http.Request) {
-	fam, err := s.familyFor(r, imis.RightInsureeEdit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ins, err := s.memberOf(r, fam)
+	fam, ins, err := s.familyAndMember(r, imis.RightInsureeEdit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
