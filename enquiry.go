@@ -162,20 +162,6 @@ func LimitsOf(v Values) ProductLimits {
 	}
 }
 
-// consumesLedger reports whether any limit of the product is reduced by the deductible and
-// remuneration ledger, so that the store can skip reading it when none is.
-func (l ProductLimits) consumesLedger() bool {
-	for _, s := range []Split{l.DedInsuree, l.DedPolicy, l.MaxInsuree, l.MaxPolicy} {
-		if s.G != nil || s.IP != nil || s.OP != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// countsClaims reports whether the product limits the number of claims of some category.
-func (l ProductLimits) countsClaims() bool { return l.MaxNo != CategoryCounts{} }
-
 // Consumption is what the deductible and remuneration ledger (claim_ded_rem) records on a policy,
 // summed over one insuree's claims or over the whole family's.
 type Consumption struct {
@@ -286,43 +272,31 @@ func display(s []Split) (first, second *Money, split bool) {
 	return ip, op, ip != nil || op != nil
 }
 
-// ClaimTally counts an insuree's claims of one category whose target date (date to, else date
-// from) is Date.
-type ClaimTally struct {
-	Category string
-	Date     Date
-	Count    int64
-}
+// ClaimsUsed counts the insuree's claims of each category in one coverage period: those checked,
+// processed or valuated (status above 2) whose target date (date to, else date from) falls in the
+// period, a claim without a category counting as a visit. Counting per coverage period is the
+// claims check's rule (the limits are per insuree per insurance period), so enquiry and check
+// agree; openIMIS's enquiry counts every claim ever made except for hospital admissions. A period
+// that never started (no effective date) has used nothing.
+type ClaimsUsed struct{ Hospitalization, Visit, Consultation, Surgery, Delivery, Antenatal int64 }
 
-// CategoriesLeft returns, per limited category, the number of claims still allowed in the
-// coverage period [from, to]: the limit minus the insuree's claims of that category dated in the
-// period, never below zero. Counting per coverage period is the claims check's rule (the limits
-// are per insuree per insurance period), so enquiry and check agree; openIMIS's enquiry counts
-// every claim ever made except for hospital admissions. A period that never started (no
-// effective date) has used nothing.
-func CategoriesLeft(maxNo CategoryCounts, claims []ClaimTally, from, to Date) CategoryCounts {
-	used := map[string]int64{}
-	if !from.IsZero() {
-		for _, c := range claims {
-			if !c.Date.Before(from) && (to.IsZero() || !c.Date.After(to)) {
-				used[c.Category] += c.Count
-			}
-		}
-	}
-	rest := func(limit *int64, category string) *int64 {
+// CategoriesLeft returns, per limited category, the number of claims still allowed: the limit
+// minus the claims used, never below zero.
+func CategoriesLeft(maxNo CategoryCounts, used ClaimsUsed) CategoryCounts {
+	rest := func(limit *int64, used int64) *int64 {
 		if limit == nil {
 			return nil
 		}
-		v := max(0, *limit-used[category])
+		v := max(0, *limit-used)
 		return &v
 	}
 	return CategoryCounts{
-		Hospitalization: rest(maxNo.Hospitalization, CategoryHospitalization),
-		Visit:           rest(maxNo.Visit, CategoryVisit),
-		Consultation:    rest(maxNo.Consultation, CategoryConsultation),
-		Surgery:         rest(maxNo.Surgery, CategorySurgery),
-		Delivery:        rest(maxNo.Delivery, CategoryDelivery),
-		Antenatal:       rest(maxNo.Antenatal, CategoryAntenatal),
+		Hospitalization: rest(maxNo.Hospitalization, used.Hospitalization),
+		Visit:           rest(maxNo.Visit, used.Visit),
+		Consultation:    rest(maxNo.Consultation, used.Consultation),
+		Surgery:         rest(maxNo.Surgery, used.Surgery),
+		Delivery:        rest(maxNo.Delivery, used.Delivery),
+		Antenatal:       rest(maxNo.Antenatal, used.Antenatal),
 	}
 }
 
@@ -343,6 +317,8 @@ type CoverFacts struct {
 	EffectiveDate   Date // the coverage row's: zero while the member is not paid for
 	ExpiryDate      Date // the coverage row's
 	Limits          ProductLimits
+	Ledger          DedRem     // what the policy's claims consumed, by the insuree and by the family
+	Used            ClaimsUsed // the insuree's claims in this coverage period
 }
 
 // PolicyCover is one line of the enquiry: a coverage row with its status and open balances.
@@ -374,29 +350,17 @@ type Enquiry struct {
 	Covers     []PolicyCover
 }
 
-// NeedsLedger reports whether some cover's product has a limit that claims consume, so that the
-// ledger must be read.
-func NeedsLedger(facts []CoverFacts) bool {
-	return slices.ContainsFunc(facts, func(f CoverFacts) bool { return f.Limits.consumesLedger() })
-}
-
-// NeedsClaimTallies reports whether some cover's product limits the number of claims.
-func NeedsClaimTallies(facts []CoverFacts) bool {
-	return slices.ContainsFunc(facts, func(f CoverFacts) bool { return f.Limits.countsClaims() })
-}
-
 // Covers turns the insuree's coverage rows into the enquiry's lines on day today: status,
-// balances from the ledger of each policy (keyed by policy), category counters from the claim
-// tallies; then orders and reduces them as ReduceCovers does.
-func Covers(facts []CoverFacts, familyMembers int, ledger map[ID]DedRem, claims []ClaimTally, today Date) []PolicyCover {
+// balances from the policy's ledger, category counters from the claims used; then orders and
+// reduces them as ReduceCovers does.
+func Covers(facts []CoverFacts, familyMembers int, today Date) []PolicyCover {
 	out := make([]PolicyCover, 0, len(facts))
 	for _, f := range facts {
-		use := ledger[f.PolicyID]
 		out = append(out, PolicyCover{
 			CoverFacts: f,
 			Status:     CoverageStatus(f.EffectiveDate, f.ExpiryDate, f.PolicyStatus, today),
-			Balances:   PolicyBalances(f.Limits, familyMembers, use.Insuree, use.Family),
-			Left:       CategoriesLeft(f.Limits.MaxNo, claims, f.EffectiveDate, f.ExpiryDate),
+			Balances:   PolicyBalances(f.Limits, familyMembers, f.Ledger.Insuree, f.Ledger.Family),
+			Left:       CategoriesLeft(f.Limits.MaxNo, f.Used),
 			AmountLeft: f.Limits.MaxAmount,
 		})
 	}

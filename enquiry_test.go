@@ -153,21 +153,20 @@ func TestPolicyBalances(t *testing.T) {
 }
 
 func TestCategoriesLeft(t *testing.T) {
-	claims := []ClaimTally{
-		{Category: CategorySurgery, Date: d("2026-02-01"), Count: 1},
-		{Category: CategorySurgery, Date: d("2025-12-01"), Count: 1}, // before the period
-		{Category: CategoryConsultation, Date: d("2026-01-01"), Count: 3},
-		{Category: CategoryConsultation, Date: d("2026-12-31"), Count: 2},
-		{Category: CategoryVisit, Date: d("2027-01-01"), Count: 4}, // after the period
-	}
 	maxNo := CategoryCounts{Surgery: countOf(2), Consultation: countOf(3), Visit: countOf(4)}
-	got := CategoriesLeft(maxNo, claims, d("2026-01-01"), d("2026-12-31"))
-	want := CategoryCounts{Surgery: countOf(1), Consultation: countOf(0), Visit: countOf(4)}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("left (-want +got):\n%s", diff)
-	}
-	if never := CategoriesLeft(maxNo, claims, Date{}, d("2026-12-31")); *never.Surgery != 2 || never.Delivery != nil {
-		t.Errorf("a period that never started consumed %+v", never)
+	for _, tc := range []struct {
+		name string
+		used ClaimsUsed
+		want CategoryCounts
+	}{
+		{"nothing used", ClaimsUsed{}, maxNo},
+		{"some used", ClaimsUsed{Surgery: 1, Consultation: 3}, CategoryCounts{Surgery: countOf(1), Consultation: countOf(0), Visit: countOf(4)}},
+		{"more used than allowed", ClaimsUsed{Visit: 6}, CategoryCounts{Surgery: countOf(2), Consultation: countOf(3), Visit: countOf(0)}},
+		{"unlimited categories stay unlimited", ClaimsUsed{Delivery: 5, Antenatal: 1}, maxNo},
+	} {
+		if diff := cmp.Diff(tc.want, CategoriesLeft(maxNo, tc.used)); diff != "" {
+			t.Errorf("%s: left (-want +got):\n%s", tc.name, diff)
+		}
 	}
 }
 
@@ -301,18 +300,12 @@ func TestCovers(t *testing.T) {
 	limits := ProductLimits{DedInsuree: Split{G: amountOf("500.00")}, MaxInsuree: Split{G: amountOf("10000.00")}, MaxMembers: 6,
 		MaxNo: CategoryCounts{Surgery: countOf(2)}, MaxAmount: CategoryAmounts{Surgery: amountOf("3000.00")}}
 	facts := []CoverFacts{
-		{PolicyID: expired, ProductCode: "BASIC", PolicyStatus: PolicyExpired, EffectiveDate: d("2025-01-01"), ExpiryDate: d("2025-12-31"), Limits: limits},
-		{PolicyID: active, ProductCode: "BASIC", PolicyStatus: PolicyActive, EffectiveDate: d("2026-01-01"), ExpiryDate: d("2026-12-31"), Limits: limits},
+		{PolicyID: expired, ProductCode: "BASIC", PolicyStatus: PolicyExpired, EffectiveDate: d("2025-01-01"), ExpiryDate: d("2025-12-31"), Limits: limits,
+			Ledger: DedRem{Insuree: Consumption{DedG: 50000}}, Used: ClaimsUsed{Surgery: 1}},
+		{PolicyID: active, ProductCode: "BASIC", PolicyStatus: PolicyActive, EffectiveDate: d("2026-01-01"), ExpiryDate: d("2026-12-31"), Limits: limits,
+			Ledger: DedRem{Insuree: Consumption{DedG: 12000, RemG: 250050}, Family: Consumption{DedG: 17000, RemG: 350050}}, Used: ClaimsUsed{Surgery: 1}},
 	}
-	ledger := map[ID]DedRem{
-		active:  {Insuree: Consumption{DedG: 12000, RemG: 250050}, Family: Consumption{DedG: 17000, RemG: 350050}},
-		expired: {Insuree: Consumption{DedG: 50000}},
-	}
-	claims := []ClaimTally{{CategorySurgery, d("2026-02-10"), 1}, {CategorySurgery, d("2025-06-10"), 1}}
-	if !NeedsLedger(facts) || !NeedsClaimTallies(facts) || NeedsLedger([]CoverFacts{{}}) || NeedsClaimTallies([]CoverFacts{{}}) {
-		t.Fatal("needs")
-	}
-	got := Covers(facts, 3, ledger, claims, d("2026-03-15"))
+	got := Covers(facts, 3, d("2026-03-15"))
 	if len(got) != 1 || got[0].PolicyID != active || got[0].Status != CoverActive {
 		t.Fatalf("covers %+v", got)
 	}

@@ -42,17 +42,17 @@ func TestToken(t *testing.T) {
 	if exp != now.Add(TokenLifetime) {
 		t.Fatalf("expiry %v", exp)
 	}
-	got, err := ParseToken(secret, tok, now.Add(time.Hour))
-	if err != nil || got != id {
-		t.Fatalf("parse: %v %v", got, err)
+	got, gotExp, err := ParseToken(secret, tok, now.Add(time.Hour))
+	if err != nil || got != id || !gotExp.Equal(exp) {
+		t.Fatalf("parse: %v %v %v", got, gotExp, err)
 	}
-	if _, err := ParseToken(secret, tok, exp.Add(time.Second)); err == nil {
+	if _, _, err := ParseToken(secret, tok, exp.Add(time.Second)); err == nil {
 		t.Fatal("expired token accepted")
 	}
-	if _, err := ParseToken([]byte("another secret of thirty-two by"), tok, now); err == nil {
+	if _, _, err := ParseToken([]byte("another secret of thirty-two by"), tok, now); err == nil {
 		t.Fatal("token with a foreign signature accepted")
 	}
-	if _, err := ParseToken(secret, tok[:len(tok)-2], now); err == nil {
+	if _, _, err := ParseToken(secret, tok[:len(tok)-2], now); err == nil {
 		t.Fatal("truncated token accepted")
 	}
 }

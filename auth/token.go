@@ -31,18 +31,19 @@ func IssueToken(secret []byte, user imis.ID, now time.Time) (string, time.Time, 
 	return s, exp, err
 }
 
-// ParseToken checks a bearer token's signature, issuer, audience and lifetime and returns its user.
-func ParseToken(secret []byte, token string, now time.Time) (imis.ID, error) {
+// ParseToken checks a bearer token's signature, issuer, audience and lifetime and returns its user
+// and its expiry.
+func ParseToken(secret []byte, token string, now time.Time) (imis.ID, time.Time, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return secret, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(TokenIssuer), jwt.WithAudience(TokenIssuer),
 		jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return now }))
 	if err != nil {
-		return imis.NilID, err
+		return imis.NilID, time.Time{}, err
 	}
 	id, err := imis.ParseID(c.UserUUID)
 	if err != nil {
-		return imis.NilID, errors.New("token has no valid UserUUID")
+		return imis.NilID, time.Time{}, errors.New("token has no valid UserUUID")
 	}
-	return id, nil
+	return id, c.ExpiresAt.Time, nil
 }

@@ -4,19 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/openimis-go/openimis"
 )
 
 // The enquiry is the busiest read of the scheme (every visit at a facility starts with one), so
-// it costs at most three indexed queries: the insuree by insurance number joined with all their
-// coverage rows, policies and products; the deductible and remuneration ledger of all the
-// insuree's policies, grouped by policy; and the insuree's claims counted per category and date.
-// The two last ones are skipped when no product has a limit they would feed. The eligibility
-// check adds a look-up of the item or service code and one grouped read of its claim lines. The
-// rules themselves are the pure functions of package imis.
+// it is one indexed statement: the insuree by insurance number joined with all their coverage
+// rows, policies and products, each row with its policy's deductible and remuneration ledger and
+// the insuree's claims counted per category in the row's period. Folding the ledger and the
+// counts in saves two round trips, which under load cost more than the sums themselves. The
+// eligibility check adds a look-up of the item or service code and one grouped read of its claim
+// lines. The rules themselves are the pure functions of package imis.
 
 // limitColumns are the product columns imis.LimitsOf reads.
 var limitColumns = func() []string {
@@ -35,6 +37,14 @@ var limitColumns = func() []string {
 	}
 	return cols
 }()
+
+// ledgerColumns are the amounts of the deductible and remuneration ledger (claim_ded_rem).
+var ledgerColumns = []string{"ded_g", "ded_ip", "ded_op", "rem_g", "rem_ip", "rem_op"}
+
+// usedCategories are the claim categories whose use the enquiry counts, in the order of the
+// columns that carry them.
+var usedCategories = []string{imis.CategoryHospitalization, imis.CategoryVisit, imis.CategoryConsultation,
+	imis.CategorySurgery, imis.CategoryDelivery, imis.CategoryAntenatal}
 
 // lineColumns are the product-line columns the eligibility check reads.
 var lineColumns = []string{"waiting_period_adult", "waiting_period_child", "limit_no_adult", "limit_no_child"}
@@ -60,32 +70,69 @@ type lineHolder struct {
 	cols [4]sql.NullInt64
 }
 
-// findEnquiree reads, in one query, the current insuree with the insurance number (if the acting
-// user's districts include them) with their first point of service, current photo and family
-// size, and every current coverage row with its policy and product: the insuree's columns repeat
-// on each row, which costs less than a second round trip. When itemID or serviceID is given, the
-// product's current line for it comes along (a product has at most one per item or service).
-func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID *imis.ID) (*enquiree, error) {
-	chfid = strings.TrimSpace(chfid)
-	if chfid == "" {
-		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+// enquiryShape picks one text of the enquiry statement: the texts differ only in whether the
+// acting user's districts limit the insuree and whether an item's or a service's line comes along.
+type enquiryShape struct{ scoped, item, service bool }
+
+// enquiryStatements keeps the text of each shape, built on first use: 4 KB of SQL rebuilt on every
+// enquiry cost more garbage than its rows.
+var enquiryStatements sync.Map
+
+// enquiryArgs are the statement's parameters, in the order enquiryStatement numbers them.
+func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID) (enquiryShape, []any) {
+	shape := enquiryShape{scoped: u.Scoped(), item: itemID != nil, service: serviceID != nil}
+	args := []any{chfid}
+	if shape.scoped {
+		args = append(args, userID(u))
+	}
+	for _, id := range []*imis.ID{itemID, serviceID} {
+		if id != nil {
+			args = append(args, *id)
+		}
+	}
+	return shape, args
+}
+
+// enquiryStatement returns the text of the statement that reads the current insuree with an
+// insurance number (within the user's districts when scoped) with their first point of service,
+// current photo and family size, and every current coverage row with its policy, product, ledger
+// sums and claims used (imis.ClaimsUsed). The insuree's columns repeat on each row, which costs
+// less than a second round trip. The item's and the service's product lines come last (a product
+// has at most one per item or service).
+func enquiryStatement(shape enquiryShape) string {
+	if s, ok := enquiryStatements.Load(shape); ok {
+		return s.(string)
 	}
 	var q query
-	cols := make([]string, len(limitColumns))
-	for i, c := range limitColumns {
-		cols[i] = "pr." + c
+	q.Grow(6000)
+	var scopeUser *imis.User // nil is scoped: the predicate takes the user's id as its parameter
+	if !shape.scoped {
+		scopeUser = &imis.User{Admin: true}
 	}
-	q.WriteString(`SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, h.code, h.name,
-		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = t.family_id AND fm.validity_to IS NULL),
-		(SELECT ph.id FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1),
+	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id
+		FROM insurees t WHERE t.chfid = ` + q.arg(nil) + ` AND t.validity_to IS NULL AND ` + scopePredicate(&q, imis.Insurees, scopeUser, false) + `)
+		SELECT me.id, me.wire_id, me.chfid, me.last_name, me.other_names, me.dob, me.gender, me.photo_file, h.code, h.name,
+		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = me.family_id AND fm.validity_to IS NULL),
+		(SELECT ph.id FROM photos ph WHERE ph.insuree_id = me.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1),
 		ip.id, ip.effective_date, ip.expiry_date, p.id, p.wire_id, p.value, p.status, p.enroll_date, p.start_date, p.effective_date,
-		pr.id, pr.code, pr.name, ` + strings.Join(cols, ", "))
+		pr.id, pr.code, pr.name`)
+	for _, c := range limitColumns {
+		q.WriteString(", pr." + c)
+	}
+	for _, who := range []string{"own_", "all_"} {
+		for _, c := range ledgerColumns {
+			q.WriteString(", led." + who + c)
+		}
+	}
+	for i := range usedCategories {
+		q.WriteString(", used.n" + strconv.Itoa(i))
+	}
 	var joins string
 	for _, line := range []struct {
 		alias, table, column string
-		id                   *imis.ID
-	}{{"li", "product_items", "item_id", itemID}, {"ls", "product_services", "service_id", serviceID}} {
-		if line.id == nil {
+		wanted               bool
+	}{{"li", "product_items", "item_id", shape.item}, {"ls", "product_services", "service_id", shape.service}} {
+		if !line.wanted {
 			continue
 		}
 		q.WriteString(", " + line.alias + ".id")
@@ -93,66 +140,138 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 			q.WriteString(", " + line.alias + "." + c)
 		}
 		joins += " LEFT JOIN " + line.table + " " + line.alias + " ON " + line.alias + ".owner_id = pr.id AND " + line.alias + "." + line.column +
-			" = " + q.arg(*line.id) + " AND " + line.alias + ".validity_to IS NULL"
+			" = " + q.arg(nil) + " AND " + line.alias + ".validity_to IS NULL"
 	}
-	q.WriteString(` FROM insurees t
-		LEFT JOIN health_facilities h ON h.id = t.hf_id
-		LEFT JOIN insuree_policies ip ON ip.insuree_id = t.id AND ip.validity_to IS NULL
+	// The ledger of each policy covering the insuree: the insuree's own share and the whole
+	// policy's (a policy belongs to one family, so its rows are the family's).
+	var sums []string
+	for _, c := range ledgerColumns {
+		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = (SELECT me.id FROM me) THEN r."+c+" END), 0) AS BIGINT) AS own_"+c)
+	}
+	for _, c := range ledgerColumns {
+		sums = append(sums, "CAST(COALESCE(SUM(r."+c+"), 0) AS BIGINT) AS all_"+c)
+	}
+	var counts []string
+	for i, c := range usedCategories {
+		counts = append(counts, "SUM(CASE WHEN COALESCE(c.category, '"+imis.CategoryVisit+"') = '"+c+"' THEN 1 ELSE 0 END) AS n"+strconv.Itoa(i))
+	}
+	q.WriteString(` FROM me
+		LEFT JOIN health_facilities h ON h.id = me.hf_id
+		LEFT JOIN insuree_policies ip ON ip.insuree_id = me.id AND ip.validity_to IS NULL
 		LEFT JOIN policies p ON p.id = ip.policy_id AND p.validity_to IS NULL
-		LEFT JOIN products pr ON pr.id = p.product_id` + joins + `
-		WHERE t.chfid = ` + q.arg(chfid) + ` AND t.validity_to IS NULL AND ` +
-		scopePredicate(&q, imis.Insurees, imis.UserFromContext(ctx), false))
-	rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
+		LEFT JOIN products pr ON pr.id = p.product_id
+		LEFT JOIN (SELECT r.policy_id, ` + strings.Join(sums, ", ") + `
+			FROM (SELECT DISTINCT mp.policy_id FROM me JOIN insuree_policies mp ON mp.insuree_id = me.id AND mp.validity_to IS NULL) mine
+			JOIN claim_ded_rem r ON r.policy_id = mine.policy_id AND r.validity_to IS NULL
+			GROUP BY r.policy_id) led ON led.policy_id = p.id
+		LEFT JOIN (SELECT pc.id AS cover_id, ` + strings.Join(counts, ", ") + `
+			FROM me JOIN insuree_policies pc ON pc.insuree_id = me.id AND pc.validity_to IS NULL
+			JOIN claims c ON c.insuree_id = me.id AND c.validity_to IS NULL AND c.status > 2
+				AND COALESCE(c.date_to, c.date_from) >= pc.effective_date
+				AND (pc.expiry_date IS NULL OR COALESCE(c.date_to, c.date_from) <= pc.expiry_date)
+			GROUP BY pc.id) used ON used.cover_id = ip.id` + joins)
+	if _, args := enquiryArgs("", scopeUser, nilIf(!shape.item), nilIf(!shape.service)); len(args) != len(q.args) {
+		panic("store: the enquiry statement and enquiryArgs disagree on the parameters")
+	}
+	enquiryStatements.Store(shape, q.String())
+	return q.String()
+}
+
+// nilIf returns nil when none is true, else a placeholder id.
+func nilIf(none bool) *imis.ID {
+	if none {
+		return nil
+	}
+	return &imis.NilID
+}
+
+// enquiryRow receives the columns of one row of the enquiry statement; one is reused for all the
+// rows of an enquiry.
+type enquiryRow struct {
+	e                                   imis.Enquiry
+	members                             int
+	wire, pwire, value, status          sql.NullInt64
+	photoFile, hfCode, hfName, code     sql.NullString
+	name                                sql.NullString
+	photo, coverID, policyID, productID uuid.NullUUID
+	f                                   imis.CoverFacts
+	limits                              []sql.NullInt64
+	own, all, used                      [6]sql.NullInt64
+	item, service                       lineHolder
+	dest                                []any
+}
+
+func newEnquiryRow(shape enquiryShape) *enquiryRow {
+	w := &enquiryRow{limits: make([]sql.NullInt64, len(limitColumns))}
+	w.dest = append(w.dest, &w.e.InsureeID, &w.wire, &w.e.CHFID, &w.e.LastName, &w.e.OtherNames, &w.e.DOB, &w.e.Gender, &w.photoFile,
+		&w.hfCode, &w.hfName, &w.members, &w.photo, &w.coverID, &w.f.EffectiveDate, &w.f.ExpiryDate, &w.policyID, &w.pwire, &w.value,
+		&w.status, &w.f.EnrollDate, &w.f.StartDate, &w.f.PolicyEffective, &w.productID, &w.code, &w.name)
+	for i := range w.limits {
+		w.dest = append(w.dest, &w.limits[i])
+	}
+	for _, sums := range []*[6]sql.NullInt64{&w.own, &w.all, &w.used} {
+		for i := range sums {
+			w.dest = append(w.dest, &sums[i])
+		}
+	}
+	for _, h := range []struct {
+		h      *lineHolder
+		wanted bool
+	}{{&w.item, shape.item}, {&w.service, shape.service}} {
+		if h.wanted {
+			w.dest = append(w.dest, &h.h.id, &h.h.cols[0], &h.h.cols[1], &h.h.cols[2], &h.h.cols[3])
+		}
+	}
+	return w
+}
+
+// findEnquiree runs the enquiry statement for the insurance number, as the acting user, and
+// gathers its rows. When itemID or serviceID is given, each coverage row carries the product's
+// line for it.
+func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID *imis.ID) (*enquiree, error) {
+	chfid = strings.TrimSpace(chfid)
+	if chfid == "" {
+		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+	}
+	shape, args := enquiryArgs(chfid, imis.UserFromContext(ctx), itemID, serviceID)
+	rows, err := db.read.QueryContext(ctx, enquiryStatement(shape), args...)
 	if err != nil {
 		return nil, mapError(err)
 	}
 	defer rows.Close()
 	var r *enquiree
+	w := newEnquiryRow(shape)
+	v := make(imis.Values, len(limitColumns))
 	for rows.Next() {
-		var e imis.Enquiry
-		var members int
-		var wire, pwire, value, status sql.NullInt64
-		var photoFile, hfCode, hfName, code, name sql.NullString
-		var photo, coverID, policyID, productID uuid.NullUUID
-		var f imis.CoverFacts
-		limits := make([]sql.NullInt64, len(limitColumns))
-		dest := []any{&e.InsureeID, &wire, &e.CHFID, &e.LastName, &e.OtherNames, &e.DOB, &e.Gender, &photoFile, &hfCode, &hfName, &members, &photo,
-			&coverID, &f.EffectiveDate, &f.ExpiryDate, &policyID, &pwire, &value, &status, &f.EnrollDate, &f.StartDate, &f.PolicyEffective,
-			&productID, &code, &name}
-		for i := range limits {
-			dest = append(dest, &limits[i])
-		}
-		var itemLine, serviceLine lineHolder
-		for _, h := range []struct {
-			h  *lineHolder
-			id *imis.ID
-		}{{&itemLine, itemID}, {&serviceLine, serviceID}} {
-			if h.id != nil {
-				dest = append(dest, &h.h.id, &h.h.cols[0], &h.h.cols[1], &h.h.cols[2], &h.h.cols[3])
-			}
-		}
-		if err := rows.Scan(dest...); err != nil {
+		w.f = imis.CoverFacts{}
+		w.item, w.service = lineHolder{}, lineHolder{}
+		if err := rows.Scan(w.dest...); err != nil {
 			return nil, mapError(err)
 		}
 		if r == nil {
-			e.WireID, e.PhotoFile, e.FSPCode, e.FSPName = wire.Int64, photoFile.String, hfCode.String, hfName.String
-			e.PhotoID, e.HasPhoto = photo.UUID, photo.Valid
-			r = &enquiree{e: e, members: members}
+			e := w.e
+			e.WireID, e.PhotoFile, e.FSPCode, e.FSPName = w.wire.Int64, w.photoFile.String, w.hfCode.String, w.hfName.String
+			e.PhotoID, e.HasPhoto = w.photo.UUID, w.photo.Valid
+			r = &enquiree{e: e, members: w.members}
 		}
 		// A coverage row whose policy is no longer current (deleted) covers nothing.
-		if !coverID.Valid || !policyID.Valid || !productID.Valid {
+		if !w.coverID.Valid || !w.policyID.Valid || !w.productID.Valid {
 			continue
 		}
-		f.CoverID, f.PolicyID, f.ProductID, f.ProductCode, f.ProductName = coverID.UUID, policyID.UUID, productID.UUID, code.String, name.String
-		f.PolicyWireID, f.PolicyValue, f.PolicyStatus = pwire.Int64, imis.Money(value.Int64), int(status.Int64)
-		v := imis.Values{}
+		f := w.f
+		f.CoverID, f.PolicyID, f.ProductID, f.ProductCode, f.ProductName = w.coverID.UUID, w.policyID.UUID, w.productID.UUID, w.code.String, w.name.String
+		f.PolicyWireID, f.PolicyValue, f.PolicyStatus = w.pwire.Int64, imis.Money(w.value.Int64), int(w.status.Int64)
+		clear(v)
 		for i, c := range limitColumns {
-			if limits[i].Valid {
-				v[c] = limits[i].Int64
+			if w.limits[i].Valid {
+				v[c] = w.limits[i].Int64
 			}
 		}
 		f.Limits = imis.LimitsOf(v)
-		r.rows = append(r.rows, coverRow{facts: f, item: lineCover(f, itemLine), service: lineCover(f, serviceLine)})
+		f.Ledger = imis.DedRem{Insuree: consumption(w.own), Family: consumption(w.all)}
+		f.Used = imis.ClaimsUsed{Hospitalization: w.used[0].Int64, Visit: w.used[1].Int64, Consultation: w.used[2].Int64,
+			Surgery: w.used[3].Int64, Delivery: w.used[4].Int64, Antenatal: w.used[5].Int64}
+		r.rows = append(r.rows, coverRow{facts: f, item: lineCover(f, w.item), service: lineCover(f, w.service)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapError(err)
@@ -161,6 +280,13 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	return r, nil
+}
+
+// consumption is one set of ledger sums, in the order of ledgerColumns; a policy without ledger
+// rows has consumed nothing.
+func consumption(sums [6]sql.NullInt64) imis.Consumption {
+	return imis.Consumption{DedG: imis.Money(sums[0].Int64), DedIP: imis.Money(sums[1].Int64), DedOP: imis.Money(sums[2].Int64),
+		RemG: imis.Money(sums[3].Int64), RemIP: imis.Money(sums[4].Int64), RemOP: imis.Money(sums[5].Int64)}
 }
 
 // lineCover combines a coverage row with the product line read beside it, nil when the product
@@ -179,62 +305,6 @@ func lineCover(f imis.CoverFacts, h lineHolder) *imis.LineCover {
 		Effective: f.EffectiveDate, Expiry: f.ExpiryDate,
 		WaitingAdult: int(h.cols[0].Int64), WaitingChild: int(h.cols[1].Int64),
 		LimitNoAdult: limit(h.cols[2]), LimitNoChild: limit(h.cols[3])}
-}
-
-// readLedger sums the current deductible and remuneration ledger rows of every policy covering
-// the insuree, in one grouped query: the insuree's own share and the whole policy's (a policy
-// belongs to one family, so its rows are the family's).
-func (db *DB) readLedger(ctx context.Context, insureeID imis.ID) (map[imis.ID]imis.DedRem, error) {
-	var q query
-	me := q.arg(insureeID)
-	var sums []string
-	for _, c := range []string{"ded_g", "ded_ip", "ded_op", "rem_g", "rem_ip", "rem_op"} {
-		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = "+me+" THEN r."+c+" END), 0) AS BIGINT)")
-	}
-	for _, c := range []string{"ded_g", "ded_ip", "ded_op", "rem_g", "rem_ip", "rem_op"} {
-		sums = append(sums, "CAST(COALESCE(SUM(r."+c+"), 0) AS BIGINT)")
-	}
-	q.WriteString("SELECT r.policy_id, " + strings.Join(sums, ", ") + ` FROM claim_ded_rem r
-		WHERE r.policy_id IN (SELECT ip.policy_id FROM insuree_policies ip WHERE ip.insuree_id = ` + me + ` AND ip.validity_to IS NULL)
-		AND r.validity_to IS NULL GROUP BY r.policy_id`)
-	rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	out := map[imis.ID]imis.DedRem{}
-	for rows.Next() {
-		var id imis.ID
-		var d imis.DedRem
-		in, fam := &d.Insuree, &d.Family
-		if err := rows.Scan(&id, &in.DedG, &in.DedIP, &in.DedOP, &in.RemG, &in.RemIP, &in.RemOP,
-			&fam.DedG, &fam.DedIP, &fam.DedOP, &fam.RemG, &fam.RemIP, &fam.RemOP); err != nil {
-			return nil, mapError(err)
-		}
-		out[id] = d
-	}
-	return out, mapError(rows.Err())
-}
-
-// readClaimTallies counts the insuree's checked, processed and valuated claims (status above 2)
-// per category and target date; a claim without a category counts as a visit.
-func (db *DB) readClaimTallies(ctx context.Context, insureeID imis.ID) ([]imis.ClaimTally, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(c.category, 'V'), COALESCE(c.date_to, c.date_from), COUNT(*)
-		FROM claims c WHERE c.insuree_id = $1 AND c.validity_to IS NULL AND c.status > 2
-		GROUP BY COALESCE(c.category, 'V'), COALESCE(c.date_to, c.date_from)`, insureeID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []imis.ClaimTally
-	for rows.Next() {
-		var t imis.ClaimTally
-		if err := rows.Scan(&t.Category, &t.Date, &t.Count); err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, t)
-	}
-	return out, mapError(rows.Err())
 }
 
 // readLineUses sums, per claim target date, the quantity of one item or service on the insuree's
@@ -270,25 +340,12 @@ func (db *DB) enquiryDate(at imis.Date) imis.Date {
 }
 
 // covers computes the enquiry lines of the insuree on day at from the rows already read.
-func (db *DB) covers(ctx context.Context, r *enquiree, at imis.Date) ([]imis.PolicyCover, error) {
+func (r *enquiree) covers(at imis.Date) []imis.PolicyCover {
 	facts := make([]imis.CoverFacts, len(r.rows))
 	for i, row := range r.rows {
 		facts[i] = row.facts
 	}
-	var ledger map[imis.ID]imis.DedRem
-	var tallies []imis.ClaimTally
-	var err error
-	if imis.NeedsLedger(facts) {
-		if ledger, err = db.readLedger(ctx, r.e.InsureeID); err != nil {
-			return nil, err
-		}
-	}
-	if imis.NeedsClaimTallies(facts) {
-		if tallies, err = db.readClaimTallies(ctx, r.e.InsureeID); err != nil {
-			return nil, err
-		}
-	}
-	return imis.Covers(facts, r.members, ledger, tallies, at), nil
+	return imis.Covers(facts, r.members, at)
 }
 
 // Enquire answers whether the insuree with the insurance number is covered on day at (today
@@ -301,10 +358,7 @@ func (db *DB) Enquire(ctx context.Context, chfid string, at imis.Date) (*imis.En
 	if err != nil {
 		return nil, err
 	}
-	r.e.At, r.e.Age = at, imis.AgeAt(r.e.DOB, at)
-	if r.e.Covers, err = db.covers(ctx, r, at); err != nil {
-		return nil, err
-	}
+	r.e.At, r.e.Age, r.e.Covers = at, imis.AgeAt(r.e.DOB, at), r.covers(at)
 	return &r.e, nil
 }
 
@@ -349,10 +403,7 @@ func (db *DB) Eligibility(ctx context.Context, chfid string, at imis.Date, itemC
 	if err != nil {
 		return nil, err
 	}
-	covers, err := db.covers(ctx, r, at)
-	if err != nil {
-		return nil, err
-	}
+	covers := r.covers(at)
 	out := &imis.Eligibility{InsureeID: r.e.InsureeID, CHFID: r.e.CHFID, At: at, Age: imis.AgeAt(r.e.DOB, at), Adult: imis.Adult(r.e.DOB, at)}
 	if c := imis.TotalsCover(covers); c != nil {
 		out.Cover, out.Left, out.AmountLeft = c, c.Left, c.AmountLeft

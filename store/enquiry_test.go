@@ -147,8 +147,11 @@ func wantCount(t *testing.T, label string, got *int64, want int64) {
 		}
 		return
 	}
-	if got == nil || *got != want {
-		t.Errorf("%s = %v, want %d", label, got, want)
+	switch {
+	case got == nil:
+		t.Errorf("%s = none, want %d", label, want)
+	case *got != want:
+		t.Errorf("%s = %d, want %d", label, *got, want)
 	}
 }
 
@@ -183,7 +186,7 @@ func TestEnquireAndEligibility(t *testing.T) {
 
 	basic := mustCreate(t, ctx, db, imis.Products, map[string]string{"code": "BASIC", "name": "Basic cover", "date_from": "2020-01-01", "date_to": "2030-12-31",
 		"insurance_period": "12", "max_members": "6", "ceiling_type": "I", "ded_insuree": "500.00", "max_insuree": "10000.00",
-		"max_no_surgery": "2", "max_amount_surgery": "3000.00"},
+		"max_no_surgery": "2", "max_amount_surgery": "3000.00", "max_no_visits": "3"},
 		map[string][]imis.Values{
 			"items": enqLines(t, "items", []map[string]string{
 				{"item_id": i1.String(), "limit_no_adult": "2", "limit_no_child": "1"},
@@ -217,6 +220,11 @@ func TestEnquireAndEligibility(t *testing.T) {
 	// The other member's consumption reduces family limits only.
 	cl3 := f.claim(famA, a2, hf.ID, icd, "CL3", "2026-02-20", 16, "C")
 	f.dedRem(famA, pa1, a2, cl3, 5000, 100000)
+	// A visit from 30 December to 2 January counts in the period of its date to.
+	clv := f.claim(famA, a1, hf.ID, icd, "CLV", "2025-12-30", 16, "V")
+	if _, err := f.raw.Exec("UPDATE claims SET date_to = $1 WHERE id = $2", enqDate("2026-01-02"), clv); err != nil {
+		t.Fatal(err)
+	}
 	// Last period's surgery and ledger belong to the expired policy.
 	cl0 := f.claim(famA, a1, hf.ID, icd, "CL0", "2025-06-01", 16, "S")
 	f.line("claim_items", "item_id", famA, cl0, i1, 1, 200, nil)
@@ -286,6 +294,7 @@ func TestEnquireAndEligibility(t *testing.T) {
 		// Two surgeries a period, one in this period (CL1; CL2 is only entered, CL0 was last year).
 		wantCount(t, "surgeries left", c.Left.Surgery, 1)
 		wantCount(t, "consultations left", c.Left.Consultation, -1)
+		wantCount(t, "visits left", c.Left.Visit, 2)
 		wantMoney(t, "surgery amount", c.AmountLeft.Surgery, "3000.00")
 		wantMoney(t, "delivery amount", c.AmountLeft.Delivery, "")
 	})

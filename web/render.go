@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/openimis-go/openimis"
@@ -205,13 +207,23 @@ func writeJSONError(w http.ResponseWriter, cat *i18n.Catalog, lang string, err e
 	writeJSON(w, status(err), body)
 }
 
+// writeJSON encodes v into a pooled buffer and sends it with its length in one write, rather than
+// in chunks as the encoder fills them.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer jsonBuffers.Put(buf)
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	_, _ = w.Write(buf.Bytes())
 }
+
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 

@@ -62,8 +62,7 @@ func (s *Server) restInsuree(w http.ResponseWriter, r *http.Request) {
 }
 
 // GET insuree/{chfid}/enquire: the insuree with one line per cover, as the enquiry computes it
-// for today (field names of upstream's DetailModel, including its misspelled
-// totalDelivieriesLeft).
+// for today.
 func (s *Server) restEnquire(w http.ResponseWriter, r *http.Request) {
 	e, err := s.db.Enquire(r.Context(), restCHFID(r), imis.Date{})
 	if imis.ErrorCode(err) == imis.ENOTFOUND {
@@ -80,30 +79,65 @@ func (s *Server) restEnquire(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	details := []map[string]any{}
+	details := make([]restCoverLine, 0, len(e.Covers))
 	for _, c := range e.Covers {
-		details = append(details, map[string]any{
-			"productName": c.ProductName, "productCode": c.ProductCode,
-			"expiryDate": dateJSON(c.ExpiryDate), "effectiveDate": dateJSON(c.PolicyEffective),
-			"status": c.Status, "policyValue": moneyJSON(int64(c.PolicyValue)),
-			"dedType": dedType(c.DedType),
-			"ded1":    optMoney(c.Ded1), "ded2": optMoney(c.Ded2), "ceiling1": optMoney(c.Ceiling1), "ceiling2": optMoney(c.Ceiling2),
-			"antenatalAmountLeft":       optMoney(c.AmountLeft.Antenatal),
-			"consultationAmountLeft":    optMoney(c.AmountLeft.Consultation),
-			"deliveryAmountLeft":        optMoney(c.AmountLeft.Delivery),
-			"hospitalizationAmountLeft": optMoney(c.AmountLeft.Hospitalization),
-			"surgeryAmountLeft":         optMoney(c.AmountLeft.Surgery),
-			"totalAdmissionsLeft":       c.Left.Hospitalization,
-			"totalAntenatalLeft":        c.Left.Antenatal,
-			"totalConsultationsLeft":    c.Left.Consultation,
-			"totalDelivieriesLeft":      c.Left.Delivery,
-			"totalSurgeriesLeft":        c.Left.Surgery,
-			"totalVisitsLeft":           c.Left.Visit,
+		details = append(details, restCoverLine{
+			ProductName: c.ProductName, ProductCode: c.ProductCode,
+			ExpiryDate: dateJSON(c.ExpiryDate), EffectiveDate: dateJSON(c.PolicyEffective),
+			Status: c.Status, PolicyValue: moneyJSON(int64(c.PolicyValue)), DedType: dedType(c.DedType),
+			Ded1: optMoney(c.Ded1), Ded2: optMoney(c.Ded2), Ceiling1: optMoney(c.Ceiling1), Ceiling2: optMoney(c.Ceiling2),
+			AntenatalAmountLeft: optMoney(c.AmountLeft.Antenatal), ConsultationAmountLeft: optMoney(c.AmountLeft.Consultation),
+			DeliveryAmountLeft: optMoney(c.AmountLeft.Delivery), HospitalizationAmountLeft: optMoney(c.AmountLeft.Hospitalization),
+			SurgeryAmountLeft:   optMoney(c.AmountLeft.Surgery),
+			TotalAdmissionsLeft: c.Left.Hospitalization, TotalAntenatalLeft: c.Left.Antenatal, TotalConsultationsLeft: c.Left.Consultation,
+			TotalDeliveriesLeft: c.Left.Delivery, TotalSurgeriesLeft: c.Left.Surgery, TotalVisitsLeft: c.Left.Visit,
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"chfid": e.CHFID, "photoPath": e.PhotoFile, "insureeName": insureeName(e.LastName, e.OtherNames),
-		"dob": dateJSON(e.DOB), "gender": e.Gender, "photoBase64": photoBase64(photo), "otherNames": e.OtherNames, "lastName": e.LastName,
-		"details": details})
+	writeJSON(w, http.StatusOK, restEnquiryAnswer{CHFID: e.CHFID, PhotoPath: e.PhotoFile, InsureeName: insureeName(e.LastName, e.OtherNames),
+		DOB: dateJSON(e.DOB), Gender: e.Gender, PhotoBase64: photoBase64(photo), OtherNames: e.OtherNames, LastName: e.LastName,
+		Details: details})
+}
+
+// restEnquiryAnswer is the answer of GET insuree/{chfid}/enquire. Unlike the other REST answers it is a
+// struct rather than a map: it is the busiest answer of the API, and a struct is encoded without
+// sorting its keys.
+type restEnquiryAnswer struct {
+	CHFID       string          `json:"chfid"`
+	PhotoPath   string          `json:"photoPath"`
+	InsureeName string          `json:"insureeName"`
+	DOB         any             `json:"dob"`
+	Gender      string          `json:"gender"`
+	PhotoBase64 any             `json:"photoBase64"`
+	OtherNames  string          `json:"otherNames"`
+	LastName    string          `json:"lastName"`
+	Details     []restCoverLine `json:"details"`
+}
+
+// restCoverLine is one line of the enquiry, with the names of upstream's DetailModel, including its
+// misspelled totalDelivieriesLeft.
+type restCoverLine struct {
+	ProductName               string      `json:"productName"`
+	ProductCode               string      `json:"productCode"`
+	ExpiryDate                any         `json:"expiryDate"`
+	EffectiveDate             any         `json:"effectiveDate"`
+	Status                    string      `json:"status"`
+	PolicyValue               json.Number `json:"policyValue"`
+	DedType                   any         `json:"dedType"`
+	Ded1                      any         `json:"ded1"`
+	Ded2                      any         `json:"ded2"`
+	Ceiling1                  any         `json:"ceiling1"`
+	Ceiling2                  any         `json:"ceiling2"`
+	AntenatalAmountLeft       any         `json:"antenatalAmountLeft"`
+	ConsultationAmountLeft    any         `json:"consultationAmountLeft"`
+	DeliveryAmountLeft        any         `json:"deliveryAmountLeft"`
+	HospitalizationAmountLeft any         `json:"hospitalizationAmountLeft"`
+	SurgeryAmountLeft         any         `json:"surgeryAmountLeft"`
+	TotalAdmissionsLeft       *int64      `json:"totalAdmissionsLeft"`
+	TotalAntenatalLeft        *int64      `json:"totalAntenatalLeft"`
+	TotalConsultationsLeft    *int64      `json:"totalConsultationsLeft"`
+	TotalDeliveriesLeft       *int64      `json:"totalDelivieriesLeft"`
+	TotalSurgeriesLeft        *int64      `json:"totalSurgeriesLeft"`
+	TotalVisitsLeft           *int64      `json:"totalVisitsLeft"`
 }
 
 // dedType is openIMIS's DedType, a number (1 or 1.1), null when the product has no deductible

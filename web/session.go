@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/openimis-go/openimis"
-	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/store"
 )
 
@@ -107,11 +106,7 @@ func (s *Server) cookieSession(r *http.Request) *store.Session {
 
 // tokenUser returns the user of a valid bearer token, or nil.
 func (s *Server) tokenUser(ctx context.Context, token string) *imis.User {
-	id, err := auth.ParseToken(s.secret, token, s.Now())
-	if err != nil {
-		return nil
-	}
-	u, err := s.users.load(ctx, s.db, id, s.Now())
+	u, err := s.users.load(ctx, s.db, s.secret, token, s.Now())
 	if err != nil {
 		return nil
 	}
