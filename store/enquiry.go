@@ -54,6 +54,7 @@ type enquiree struct {
 	e       imis.Enquiry
 	members int
 	rows    []coverRow
+	photo   []byte // the current photo, when asked for
 }
 
 // coverRow is one coverage row with its policy and product, and the product's lines for the
@@ -71,16 +72,17 @@ type lineHolder struct {
 }
 
 // enquiryShape picks one text of the enquiry statement: the texts differ only in whether the
-// acting user's districts limit the insuree and whether an item's or a service's line comes along.
-type enquiryShape struct{ scoped, item, service bool }
+// acting user's districts limit the insuree, whether an item's or a service's line comes along,
+// and whether the photo itself does.
+type enquiryShape struct{ scoped, item, service, photo bool }
 
 // enquiryStatements keeps the text of each shape, built on first use: 4 KB of SQL rebuilt on every
 // enquiry cost more garbage than its rows.
 var enquiryStatements sync.Map
 
 // enquiryArgs are the statement's parameters, in the order enquiryStatement numbers them.
-func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID) (enquiryShape, []any) {
-	shape := enquiryShape{scoped: u.Scoped(), item: itemID != nil, service: serviceID != nil}
+func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID, photo bool) (enquiryShape, []any) {
+	shape := enquiryShape{scoped: u.Scoped(), item: itemID != nil, service: serviceID != nil, photo: photo}
 	args := []any{chfid}
 	if shape.scoped {
 		args = append(args, userID(u))
@@ -97,8 +99,8 @@ func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID) (enquir
 // insurance number (within the user's districts when scoped) with their first point of service,
 // current photo and family size, and every current coverage row with its policy, product, ledger
 // sums and claims used (imis.ClaimsUsed). The insuree's columns repeat on each row, which costs
-// less than a second round trip. The item's and the service's product lines come last (a product
-// has at most one per item or service).
+// less than a second round trip. The item's and the service's product lines come next (a product
+// has at most one per item or service), then the photo.
 func enquiryStatement(shape enquiryShape) string {
 	if s, ok := enquiryStatements.Load(shape); ok {
 		return s.(string)
@@ -109,7 +111,12 @@ func enquiryStatement(shape enquiryShape) string {
 	if !shape.scoped {
 		scopeUser = &imis.User{Admin: true}
 	}
-	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id
+	photo := ""
+	if shape.photo {
+		photo = `, (SELECT ph.data FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL
+			ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1) AS photo_data`
+	}
+	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id` + photo + `
 		FROM insurees t WHERE t.chfid = ` + q.arg(nil) + ` AND t.validity_to IS NULL AND ` + scopePredicate(&q, imis.Insurees, scopeUser, false) + `)
 		SELECT me.id, me.wire_id, me.chfid, me.last_name, me.other_names, me.dob, me.gender, me.photo_file, h.code, h.name,
 		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = me.family_id AND fm.validity_to IS NULL),
@@ -142,6 +149,9 @@ func enquiryStatement(shape enquiryShape) string {
 		joins += " LEFT JOIN " + line.table + " " + line.alias + " ON " + line.alias + ".owner_id = pr.id AND " + line.alias + "." + line.column +
 			" = " + q.arg(nil) + " AND " + line.alias + ".validity_to IS NULL"
 	}
+	if shape.photo {
+		q.WriteString(", me.photo_data")
+	}
 	// The ledger of each policy covering the insuree: the insuree's own share and the whole
 	// policy's (a policy belongs to one family, so its rows are the family's).
 	var sums []string
@@ -170,7 +180,7 @@ func enquiryStatement(shape enquiryShape) string {
 				AND COALESCE(c.date_to, c.date_from) >= pc.effective_date
 				AND (pc.expiry_date IS NULL OR COALESCE(c.date_to, c.date_from) <= pc.expiry_date)
 			GROUP BY pc.id) used ON used.cover_id = ip.id` + joins)
-	if _, args := enquiryArgs("", scopeUser, nilIf(!shape.item), nilIf(!shape.service)); len(args) != len(q.args) {
+	if _, args := enquiryArgs("", scopeUser, nilIf(!shape.item), nilIf(!shape.service), shape.photo); len(args) != len(q.args) {
 		panic("store: the enquiry statement and enquiryArgs disagree on the parameters")
 	}
 	enquiryStatements.Store(shape, q.String())
@@ -198,11 +208,13 @@ type enquiryRow struct {
 	limits                              []sql.NullInt64
 	own, all, used                      [6]sql.NullInt64
 	item, service                       lineHolder
+	photoData                           []byte
 	dest                                []any
 }
 
 func newEnquiryRow(shape enquiryShape) *enquiryRow {
 	w := &enquiryRow{limits: make([]sql.NullInt64, len(limitColumns))}
+	w.dest = make([]any, 0, 25+len(limitColumns)+3*6+2*5)
 	w.dest = append(w.dest, &w.e.InsureeID, &w.wire, &w.e.CHFID, &w.e.LastName, &w.e.OtherNames, &w.e.DOB, &w.e.Gender, &w.photoFile,
 		&w.hfCode, &w.hfName, &w.members, &w.photo, &w.coverID, &w.f.EffectiveDate, &w.f.ExpiryDate, &w.policyID, &w.pwire, &w.value,
 		&w.status, &w.f.EnrollDate, &w.f.StartDate, &w.f.PolicyEffective, &w.productID, &w.code, &w.name)
@@ -222,18 +234,21 @@ func newEnquiryRow(shape enquiryShape) *enquiryRow {
 			w.dest = append(w.dest, &h.h.id, &h.h.cols[0], &h.h.cols[1], &h.h.cols[2], &h.h.cols[3])
 		}
 	}
+	if shape.photo {
+		w.dest = append(w.dest, &w.photoData)
+	}
 	return w
 }
 
 // findEnquiree runs the enquiry statement for the insurance number, as the acting user, and
 // gathers its rows. When itemID or serviceID is given, each coverage row carries the product's
-// line for it.
-func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID *imis.ID) (*enquiree, error) {
+// line for it; with photo, the current photo comes along.
+func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID *imis.ID, photo bool) (*enquiree, error) {
 	chfid = strings.TrimSpace(chfid)
 	if chfid == "" {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
-	shape, args := enquiryArgs(chfid, imis.UserFromContext(ctx), itemID, serviceID)
+	shape, args := enquiryArgs(chfid, imis.UserFromContext(ctx), itemID, serviceID, photo)
 	rows, err := db.read.QueryContext(ctx, enquiryStatement(shape), args...)
 	if err != nil {
 		return nil, mapError(err)
@@ -252,7 +267,7 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 			e := w.e
 			e.WireID, e.PhotoFile, e.FSPCode, e.FSPName = w.wire.Int64, w.photoFile.String, w.hfCode.String, w.hfName.String
 			e.PhotoID, e.HasPhoto = w.photo.UUID, w.photo.Valid
-			r = &enquiree{e: e, members: w.members}
+			r = &enquiree{e: e, members: w.members, photo: w.photoData}
 		}
 		// A coverage row whose policy is no longer current (deleted) covers nothing.
 		if !w.coverID.Valid || !w.policyID.Valid || !w.productID.Valid {
@@ -353,13 +368,24 @@ func (r *enquiree) covers(at imis.Date) []imis.PolicyCover {
 // as openIMIS's enquiry reduces them (insurance-domain §8.1). An insuree outside the acting
 // user's districts is not found, as an unknown number is.
 func (db *DB) Enquire(ctx context.Context, chfid string, at imis.Date) (*imis.Enquiry, error) {
+	e, _, err := db.enquire(ctx, chfid, at, false)
+	return e, err
+}
+
+// EnquireWithPhoto is Enquire with the insuree's current photo (nil when they have none), read in
+// the same statement: the mobile apps' enquiry inlines it.
+func (db *DB) EnquireWithPhoto(ctx context.Context, chfid string, at imis.Date) (*imis.Enquiry, []byte, error) {
+	return db.enquire(ctx, chfid, at, true)
+}
+
+func (db *DB) enquire(ctx context.Context, chfid string, at imis.Date, photo bool) (*imis.Enquiry, []byte, error) {
 	at = db.enquiryDate(at)
-	r, err := db.findEnquiree(ctx, chfid, nil, nil)
+	r, err := db.findEnquiree(ctx, chfid, nil, nil, photo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r.e.At, r.e.Age, r.e.Covers = at, imis.AgeAt(r.e.DOB, at), r.covers(at)
-	return &r.e, nil
+	return &r.e, r.photo, nil
 }
 
 // Eligibility answers whether the insuree may receive one item and/or one service (by code) on
@@ -399,7 +425,7 @@ func (db *DB) Eligibility(ctx context.Context, chfid string, at imis.Date, itemC
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	r, err := db.findEnquiree(ctx, chfid, itemID, serviceID)
+	r, err := db.findEnquiree(ctx, chfid, itemID, serviceID, false)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"strconv"
@@ -297,6 +298,16 @@ func TestEnquireAndEligibility(t *testing.T) {
 		wantCount(t, "visits left", c.Left.Visit, 2)
 		wantMoney(t, "surgery amount", c.AmountLeft.Surgery, "3000.00")
 		wantMoney(t, "delivery amount", c.AmountLeft.Delivery, "")
+	})
+
+	t.Run("WithPhoto", func(t *testing.T) {
+		e, data, err := db.EnquireWithPhoto(ctx, "A0001", at)
+		if err != nil || !bytes.Equal(data, []byte{1}) || len(e.Covers) != 1 || e.Covers[0].PolicyID != pa1 {
+			t.Fatalf("A0001: %v %v %+v", data, err, e)
+		}
+		if _, data, err := db.EnquireWithPhoto(ctx, "B0001", at); err != nil || data != nil {
+			t.Fatalf("B0001 has no photo: %v %v", data, err)
+		}
 	})
 
 	t.Run("ExpiredPolicyCeilingForSixMembers", func(t *testing.T) {

@@ -64,20 +64,13 @@ func (s *Server) restInsuree(w http.ResponseWriter, r *http.Request) {
 // GET insuree/{chfid}/enquire: the insuree with one line per cover, as the enquiry computes it
 // for today.
 func (s *Server) restEnquire(w http.ResponseWriter, r *http.Request) {
-	e, err := s.db.Enquire(r.Context(), restCHFID(r), imis.Date{})
+	e, photo, err := s.db.EnquireWithPhoto(r.Context(), restCHFID(r), imis.Date{})
 	if imis.ErrorCode(err) == imis.ENOTFOUND {
 		writeRESTError(w, http.StatusNotFound, "CHFID: not found")
 		return
 	} else if err != nil {
 		s.restFail(w, r, err)
 		return
-	}
-	var photo []byte
-	if e.HasPhoto {
-		if _, photo, err = s.db.Photo(r.Context(), e.InsureeID, false); err != nil && imis.ErrorCode(err) != imis.ENOTFOUND {
-			s.restFail(w, r, err)
-			return
-		}
 	}
 	details := make([]restCoverLine, 0, len(e.Covers))
 	for _, c := range e.Covers {

@@ -101,6 +101,9 @@ func TestRestInsuree(t *testing.T) {
 	check(t, "enquire", r, http.StatusOK)
 	m := object(t, r.body)
 	checkKeys(t, "enquire", m, append(insureeKeys, "details")...)
+	if m["photoBase64"] != base64.StdEncoding.EncodeToString(photo) || m["photoPath"] != chfid+"_20260301_0a0b0c0d.png" {
+		t.Errorf("the enquiry does not carry the stored photo")
+	}
 	details := rows(t, m, "details")
 	if len(details) == 0 {
 		t.Fatalf("no details for a member of a family with an Active policy: %s", r.body)
