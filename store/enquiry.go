@@ -153,7 +153,9 @@ func enquiryStatement(shape enquiryShape) string {
 		q.WriteString(", me.photo_data")
 	}
 	// The ledger of each policy covering the insuree: the insuree's own share and the whole
-	// policy's (a policy belongs to one family, so its rows are the family's).
+	// policy's (a policy belongs to one family, so its rows are the family's). The derived tables
+	// name the insuree by a scalar subquery rather than by joining me: without statistics,
+	// SQLite would otherwise scan every coverage row and look each up in me.
 	var sums []string
 	for _, c := range ledgerColumns {
 		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = (SELECT me.id FROM me) THEN r."+c+" END), 0) AS BIGINT) AS own_"+c)
@@ -171,14 +173,15 @@ func enquiryStatement(shape enquiryShape) string {
 		LEFT JOIN policies p ON p.id = ip.policy_id AND p.validity_to IS NULL
 		LEFT JOIN products pr ON pr.id = p.product_id
 		LEFT JOIN (SELECT r.policy_id, ` + strings.Join(sums, ", ") + `
-			FROM (SELECT DISTINCT mp.policy_id FROM me JOIN insuree_policies mp ON mp.insuree_id = me.id AND mp.validity_to IS NULL) mine
+			FROM (SELECT DISTINCT mp.policy_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL) mine
 			JOIN claim_ded_rem r ON r.policy_id = mine.policy_id AND r.validity_to IS NULL
 			GROUP BY r.policy_id) led ON led.policy_id = p.id
 		LEFT JOIN (SELECT pc.id AS cover_id, ` + strings.Join(counts, ", ") + `
-			FROM me JOIN insuree_policies pc ON pc.insuree_id = me.id AND pc.validity_to IS NULL
-			JOIN claims c ON c.insuree_id = me.id AND c.validity_to IS NULL AND c.status > 2
+			FROM insuree_policies pc
+			JOIN claims c ON c.insuree_id = pc.insuree_id AND c.validity_to IS NULL AND c.status > 2
 				AND COALESCE(c.date_to, c.date_from) >= pc.effective_date
 				AND (pc.expiry_date IS NULL OR COALESCE(c.date_to, c.date_from) <= pc.expiry_date)
+			WHERE pc.insuree_id = (SELECT me.id FROM me) AND pc.validity_to IS NULL
 			GROUP BY pc.id) used ON used.cover_id = ip.id` + joins)
 	if _, args := enquiryArgs("", scopeUser, nilIf(!shape.item), nilIf(!shape.service), shape.photo); len(args) != len(q.args) {
 		panic("store: the enquiry statement and enquiryArgs disagree on the parameters")
@@ -249,7 +252,7 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	shape, args := enquiryArgs(chfid, imis.UserFromContext(ctx), itemID, serviceID, photo)
-	rows, err := db.read.QueryContext(ctx, enquiryStatement(shape), args...)
+	rows, err := db.queryPrepared(ctx, enquiryStatement(shape), args...)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,6 +34,8 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 	pool   *pgxpool.Pool
+	// prepared keeps the SQLite statements of queryPrepared, by their text.
+	prepared sync.Map
 
 	// Now returns the current time; tests replace it to make time-dependent rules deterministic.
 	Now func() time.Time
@@ -92,7 +95,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close releases the connections.
 func (db *DB) Close() error {
-	err := db.read.Close()
+	var err error
+	db.prepared.Range(func(_, stmt any) bool {
+		err = errors.Join(err, stmt.(*sql.Stmt).Close())
+		return true
+	})
+	err = errors.Join(err, db.read.Close())
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}
@@ -100,6 +108,28 @@ func (db *DB) Close() error {
 		db.pool.Close()
 	}
 	return err
+}
+
+// queryPrepared runs a read whose text is one of a few, prepared once. On SQLite the statement
+// is kept by its text, since SQLite compiles a statement on every call otherwise and the
+// enquiry's takes longer to compile than to run. On PostgreSQL the driver already keeps each
+// connection's statements prepared by text, and a database/sql statement would be prepared again,
+// and planned afresh, on every connection the pool hands it.
+func (db *DB) queryPrepared(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	if db.Engine == Postgres {
+		return db.read.QueryContext(ctx, text, args...)
+	}
+	stmt, ok := db.prepared.Load(text)
+	if !ok {
+		fresh, err := db.read.PrepareContext(ctx, text)
+		if err != nil {
+			return nil, err
+		}
+		if stmt, ok = db.prepared.LoadOrStore(text, fresh); ok {
+			fresh.Close()
+		}
+	}
+	return stmt.(*sql.Stmt).QueryContext(ctx, args...)
 }
 
 // now returns the current time in UTC at microsecond precision, the finest both engines keep.
