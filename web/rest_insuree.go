@@ -91,9 +91,9 @@ func (s *Server) restEnquire(w http.ResponseWriter, r *http.Request) {
 		Details: details})
 }
 
-// restEnquiryAnswer is the answer of GET insuree/{chfid}/enquire. Unlike the other REST answers it is a
-// struct rather than a map: it is the busiest answer of the API, and a struct is encoded without
-// sorting its keys.
+// restEnquiryAnswer is the answer of GET insuree/{chfid}/enquire. Unlike the other REST answers
+// it is a struct rather than a map: it is the busiest answer of the API, and a struct is encoded
+// without sorting its keys.
 type restEnquiryAnswer struct {
 	CHFID       string          `json:"chfid"`
 	PhotoPath   string          `json:"photoPath"`
@@ -106,8 +106,8 @@ type restEnquiryAnswer struct {
 	Details     []restCoverLine `json:"details"`
 }
 
-// restCoverLine is one line of the enquiry, with the names of upstream's DetailModel, including its
-// misspelled totalDelivieriesLeft.
+// restCoverLine is one line of the enquiry, with the names of upstream's DetailModel, including
+// its misspelled totalDelivieriesLeft.
 type restCoverLine struct {
 	ProductName               string      `json:"productName"`
 	ProductCode               string      `json:"productCode"`
