@@ -83,6 +83,12 @@ func checkCoverLine(v Values, p Problems) {
 	}
 }
 
+// opens marks f as the first field of a form section.
+func opens(section string, f Field) Field {
+	f.Section = section
+	return f
+}
+
 // Products are the insurance products (benefit packages): what a policy costs, how long it runs,
 // what it covers and up to which limits.
 var Products = &Register{
@@ -91,16 +97,16 @@ var Products = &Register{
 	Scope:  Scope{Kind: ScopeArea, Column: "location_id"},
 	Order:  "code",
 	Fields: append(append([]Field{
-		code(8),
+		opens("section.product.identity", code(8)),
 		filtered(required(text("name", 100))),
 		filtered(ref("location_id", "locations", "RD")),
 		listed(required(date("date_from"))), listed(required(date("date_to"))),
 		ref("conversion_product_id", "products", ""),
-		{Name: "insurance_period", Kind: FieldInt, Required: true, Min: ptr(1), Max: ptr(240)},
+		opens("section.product.period", Field{Name: "insurance_period", Kind: FieldInt, Required: true, Min: ptr(1), Max: ptr(240)}),
 		count("administration_period"),
 		{Name: "max_members", Kind: FieldInt, Required: true, Min: ptr(1), Max: ptr(10000)},
 		count("threshold"), count("recurrence"), count("max_installments"),
-		text("acc_code_premiums", 25), text("acc_code_remuneration", 25),
+		opens("section.product.contributions", text("acc_code_premiums", 25)), text("acc_code_remuneration", 25),
 		{Name: "lump_sum", Kind: FieldMoney, Min: zero, Required: true, Default: int64(0)},
 		money("premium_adult"), money("premium_child"),
 		money("registration_lump_sum"), money("registration_fee"),
@@ -110,10 +116,10 @@ var Products = &Register{
 		{Name: "grace_period", Kind: FieldInt, Required: true, Min: zero, Default: int64(0)},
 		count("grace_period_renewal"), count("grace_period_payment"),
 		text("start_cycle_1", 5), text("start_cycle_2", 5), text("start_cycle_3", 5), text("start_cycle_4", 5),
-		choice("ceiling_type", "choice.ceiling_type", "I", "T", "P"),
+		opens("section.product.limits", choice("ceiling_type", "choice.ceiling_type", "I", "T", "P")),
 		{Name: "ceiling_interpretation", Kind: FieldChoice, Required: true, Default: "I", Choices: choices("choice.ceiling_interpretation", "I", "H")},
 	}, productMoneyFields()...),
-		choice("period_rel_prices", "choice.rel_period", "M", "Q", "Y"),
+		opens("section.product.distribution", choice("period_rel_prices", "choice.rel_period", "M", "Q", "Y")),
 		choice("period_rel_prices_op", "choice.rel_period", "M", "Q", "Y"),
 		choice("period_rel_prices_ip", "choice.rel_period", "M", "Q", "Y"),
 		choice("level_1", "choice.hf_level", "D", "C", "H"), choice("sublevel_1", "choice.hf_sublevel", "I", "N", "R"),

@@ -72,8 +72,9 @@ type Field struct {
 	Listed    bool   // a column of search results
 	Filter    bool   // offered as a search filter
 	Default   any
-	Immutable bool // may be set on creation only
-	Computed  bool // set by the system's rules, never taken from input
+	Immutable bool   // may be set on creation only
+	Computed  bool   // set by the system's rules, never taken from input
+	Section   string // catalogue key of the form section this field opens; the next fields follow it
 }
 
 // Choice is one permitted code of a choice or mask field; its label is a catalogue key.

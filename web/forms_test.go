@@ -253,3 +253,30 @@ func TestDiagnosesUpload(t *testing.T) {
 		t.Error("a refused upload stored Z998")
 	}
 }
+
+// TestProductFormSections checks that the long product form is split into titled sections in
+// the register's field order, each holding its fields, while a short form stays one grid.
+func TestProductFormSections(t *testing.T) {
+	e := newEnv(t, true)
+	b := e.login(t, "Admin", "admin123")
+	form := b.get(t, "/registers/products/new")
+	check(t, "product form", form, http.StatusOK)
+	legends := []string{"Product", "Cover period and members", "Contributions, discounts and grace periods",
+		"Deductibles, ceilings and limits per category", "Relative pricing and capitation"}
+	inputs := []string{`name="code"`, `name="insurance_period"`, `name="premium_adult"`, `name="ded_insuree"`, `name="weight_population"`}
+	rest := form.body
+	for i, legend := range legends {
+		at := strings.Index(rest, `<fieldset class="section"><legend>`+legend+`</legend>`)
+		if at < 0 {
+			t.Fatalf("section %q missing or out of order", legend)
+		}
+		rest = rest[at:]
+		end := strings.Index(rest, "</fieldset>")
+		if end < 0 || !strings.Contains(rest[:end], inputs[i]) {
+			t.Errorf("section %q does not hold %s", legend, inputs[i])
+		}
+	}
+	if items := b.get(t, "/registers/items/new"); strings.Contains(items.body, `class="section"`) {
+		t.Error("the item form, which names no sections, has some")
+	}
+}

@@ -74,12 +74,19 @@ func rightGroups(p *page, set string, rows []map[string]string) []rightGroup {
 	return out
 }
 
+// formSection is a run of a form's fields under one legend; the first run of a register whose
+// fields name no section has none.
+type formSection struct {
+	Legend string
+	Fields []formField
+}
+
 type recordForm struct {
 	Reg       *imis.Register
 	Action    string
 	Record    *store.Record
 	Version   int
-	Fields    []formField
+	Sections  []formSection
 	Children  []childForm
 	Error     string
 	Password  bool // the form offers password fields
@@ -121,10 +128,18 @@ func (s *Server) buildForm(ctx context.Context, p *page, reg *imis.Register, rec
 		form.Version = rec.Version
 	}
 	for _, f := range reg.Fields {
+		if f.Section != "" || len(form.Sections) == 0 {
+			legend := ""
+			if f.Section != "" {
+				legend = p.T(f.Section)
+			}
+			form.Sections = append(form.Sections, formSection{Legend: legend})
+		}
 		if f.Immutable && rec != nil {
 			continue
 		}
-		form.Fields = append(form.Fields, s.formField(ctx, p, reg, f, f.Name, in.raw[f.Name], problems))
+		last := &form.Sections[len(form.Sections)-1]
+		last.Fields = append(last.Fields, s.formField(ctx, p, reg, f, f.Name, in.raw[f.Name], problems))
 	}
 	for _, c := range reg.Children {
 		cf := childForm{Set: c, Label: p.T("child." + reg.Name + "." + c.Name)}
