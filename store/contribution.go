@@ -34,23 +34,11 @@ func activationOption(ctx context.Context, q queryer) (int, error) {
 	return n, nil
 }
 
-// SetActivationOption changes the scheme's policy activation option, with an audit record, since
-// it decides whether paid policies cover their members at once.
-func (db *DB) SetActivationOption(ctx context.Context, option int) error {
+// checkActivationOption refuses an option other than the three of insurance-domain §6.2.
+func checkActivationOption(p imis.Problems, option int) {
 	if option < imis.ActivateOnPayment || option > imis.ActivateReady {
-		return fieldError(settingActivationOption, "error.activation_option")
+		p.Add(settingActivationOption, "error.activation_option")
 	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		old, err := activationOption(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-			settingActivationOption, strconv.Itoa(option)); err != nil {
-			return err
-		}
-		return tx.auditRaw(ctx, "update", "settings", nil, map[string]any{settingActivationOption: old}, map[string]any{settingActivationOption: option})
-	})
 }
 
 // contributionEffect carries the decided effect of a contribution from the check before it is

@@ -348,10 +348,9 @@ func numberRule(ctx context.Context, q queryer) (imis.InsuranceNumberRule, error
 	return r, rows.Err()
 }
 
-// SetNumberRule changes the scheme's insurance number rule, with an audit record. It applies to
-// numbers entered from now on; stored numbers are not re-checked until they are changed.
-func (db *DB) SetNumberRule(ctx context.Context, r imis.InsuranceNumberRule) error {
-	p := imis.Problems{}
+// checkNumberRule refuses a length the insurance-number column cannot hold and a modulus no
+// check digit uses.
+func checkNumberRule(p imis.Problems, r imis.InsuranceNumberRule) {
 	maxLen := 0
 	if f, ok := imis.Insurees.Field("chfid"); ok {
 		maxLen = f.MaxLen
@@ -362,29 +361,20 @@ func (db *DB) SetNumberRule(ctx context.Context, r imis.InsuranceNumberRule) err
 	if r.Modulo < 0 || r.Modulo == 1 || r.Modulo > 10 {
 		p.Add(settingCHFIDModulo, "error.chfid_rule_modulo")
 	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	text := func(n int) string {
-		if n == 0 {
-			return ""
+}
+
+// putNumberRule writes the rule's two settings; zero is kept as no setting.
+func (tx *Tx) putNumberRule(ctx context.Context, r imis.InsuranceNumberRule) error {
+	for key, n := range map[string]int{settingCHFIDLength: r.Length, settingCHFIDModulo: r.Modulo} {
+		text := ""
+		if n != 0 {
+			text = strconv.Itoa(n)
 		}
-		return strconv.Itoa(n)
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		old, err := numberRule(ctx, tx)
-		if err != nil {
+		if err := tx.putSetting(ctx, key, text); err != nil {
 			return err
 		}
-		for key, n := range map[string]int{settingCHFIDLength: r.Length, settingCHFIDModulo: r.Modulo} {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, text(n)); err != nil {
-				return err
-			}
-		}
-		return tx.auditRaw(ctx, "update", "settings", nil,
-			map[string]any{settingCHFIDLength: old.Length, settingCHFIDModulo: old.Modulo},
-			map[string]any{settingCHFIDLength: r.Length, settingCHFIDModulo: r.Modulo})
-	})
+	}
+	return nil
 }
 
 // CreateFamily registers a family with its head in one transaction: the family first, then the

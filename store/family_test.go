@@ -38,7 +38,7 @@ func newFamilyEnv(t *testing.T) *familyEnv {
 	}
 	db.Zone = time.UTC
 	e := &familyEnv{ctx: ctx, db: db, tr: makeTree(t, ctx, db)}
-	if err := db.SetNumberRule(ctx, imis.DemoNumberRule); err != nil {
+	if err := db.SetSchemeSettings(ctx, store.SchemeSettings{NumberRule: imis.DemoNumberRule, ActivationOption: imis.ActivateOnPayment}); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -259,12 +259,15 @@ func TestFamilyInsuranceNumberRule(t *testing.T) {
 	}
 
 	t.Run("RuleOff", func(t *testing.T) {
-		if err := e.db.SetNumberRule(e.ctx, imis.InsuranceNumberRule{}); err != nil {
+		setRule := func(r imis.InsuranceNumberRule) error {
+			return e.db.SetSchemeSettings(e.ctx, store.SchemeSettings{NumberRule: r, ActivationOption: imis.ActivateOnPayment})
+		}
+		if err := setRule(imis.InsuranceNumberRule{}); err != nil {
 			t.Fatal(err)
 		}
 		e.member(t, e.ctx, famID, person(t, "AB-12", "Free", "Form", "2001-01-01"), false)
-		wantFieldError(t, e.db.SetNumberRule(e.ctx, imis.InsuranceNumberRule{Length: 9, Modulo: 11}), "chfid_modulo", "error.chfid_rule_modulo")
-		wantFieldError(t, e.db.SetNumberRule(e.ctx, imis.InsuranceNumberRule{Length: 99}), "chfid_length", "error.chfid_rule_length")
+		wantFieldError(t, setRule(imis.InsuranceNumberRule{Length: 9, Modulo: 11}), "chfid_modulo", "error.chfid_rule_modulo")
+		wantFieldError(t, setRule(imis.InsuranceNumberRule{Length: 99}), "chfid_length", "error.chfid_rule_length")
 	})
 }
 

@@ -466,10 +466,20 @@ func TestContributionActivation(t *testing.T) {
 	})
 
 	t.Run("ReadyOption", func(t *testing.T) {
-		if err := f.db.SetActivationOption(f.ctx, imis.ActivateReady); err != nil {
+		set, err := f.db.SchemeSettings(f.ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
-		defer f.db.SetActivationOption(f.ctx, imis.ActivateOnPayment)
+		set.ActivationOption = imis.ActivateReady
+		if err := f.db.SetSchemeSettings(f.ctx, set); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			set.ActivationOption = imis.ActivateOnPayment
+			if err := f.db.SetSchemeSettings(f.ctx, set); err != nil {
+				t.Error(err)
+			}
+		}()
 		if opt, err := f.db.ActivationOption(f.ctx); err != nil || opt != imis.ActivateReady {
 			t.Fatalf("option %d %v", opt, err)
 		}

@@ -22,11 +22,6 @@ var masterControls = []string{
 	"PermanentAddress", "Poverty", "Profession", "Relationship", "Vulnerability",
 }
 
-// phoneRules are openIMIS's tblIMISDefaultsPhone flags. Each is the scheme setting
-// "phone.<name>" ("true" or "1" for true) and is false when unset, which makes the app ask for a
-// photo, a policy and a contribution with every enrolment, and hides the payment option.
-var phoneRules = []string{"AllowInsureeWithoutPhoto", "AllowFamilyWithoutPolicy", "AllowPolicyWithoutPremium", "ShowPaymentOption"}
-
 func (s *Server) restMaster(w http.ResponseWriter, r *http.Request) {
 	md, err := s.db.MasterData(r.Context())
 	if err != nil {
@@ -59,7 +54,7 @@ func (s *Server) restMaster(w http.ResponseWriter, r *http.Request) {
 	}
 	out["controls"] = controls
 	rules := []map[string]any{}
-	for _, name := range phoneRules {
+	for _, name := range store.PhoneRules {
 		rules = append(rules, map[string]any{"ruleName": name, "ruleValue": store.PhoneRule(md.Settings, name)})
 	}
 	out["phoneDefaults"] = rules

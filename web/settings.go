@@ -6,14 +6,31 @@ import (
 	"strings"
 
 	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/store"
 )
 
-// settingsView is the scheme settings form: the insurance-number rule and what full payment of
-// a policy does.
+// settingsView is the scheme settings form: the insurance-number rule, what full payment of a
+// policy does, and the rules of the Policies app.
 type settingsView struct {
 	Length, Modulo, Activation string
+	Phone                      []phoneRuleTick
 	Errors                     map[string]string
 	Saved                      bool
+}
+
+// phoneRuleTick is one of the Policies app's rules on the settings form.
+type phoneRuleTick struct {
+	Name    string // the form field: "phone." and the rule's name
+	Label   string // catalogue key
+	Checked bool
+}
+
+func phoneTicks(rules map[string]bool) []phoneRuleTick {
+	out := make([]phoneRuleTick, 0, len(store.PhoneRules))
+	for _, name := range store.PhoneRules {
+		out = append(out, phoneRuleTick{Name: store.PhoneSettingPrefix + name, Label: "settings." + store.PhoneSettingPrefix + name, Checked: rules[name]})
+	}
+	return out
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
@@ -21,18 +38,13 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden())
 		return
 	}
-	rule, err := s.db.NumberRule(r.Context())
+	set, err := s.db.SchemeSettings(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	option, err := s.db.ActivationOption(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := settingsView{Length: strconv.Itoa(rule.Length), Modulo: strconv.Itoa(rule.Modulo), Activation: strconv.Itoa(option),
-		Saved: r.URL.Query().Get("saved") == "1"}
+	v := settingsView{Length: strconv.Itoa(set.NumberRule.Length), Modulo: strconv.Itoa(set.NumberRule.Modulo),
+		Activation: strconv.Itoa(set.ActivationOption), Phone: phoneTicks(set.Phone), Saved: r.URL.Query().Get("saved") == "1"}
 	s.showSettings(w, r, http.StatusOK, v)
 }
 
@@ -42,15 +54,20 @@ func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "settings", p)
 }
 
-// settingsSave changes the scheme settings; each change is audited by the store.
+// settingsSave changes the scheme settings together, or none of them when one is refused; the
+// store audits the change.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	if !imis.UserFromContext(r.Context()).Admin {
 		s.fail(w, r, forbidden())
 		return
 	}
 	p := s.newPage(r, "settings.title")
+	phone := map[string]bool{}
+	for _, name := range store.PhoneRules {
+		phone[name] = r.PostFormValue(store.PhoneSettingPrefix+name) == "true"
+	}
 	v := settingsView{Length: strings.TrimSpace(r.PostFormValue("chfid_length")), Modulo: strings.TrimSpace(r.PostFormValue("chfid_modulo")),
-		Activation: strings.TrimSpace(r.PostFormValue("activation_option")), Errors: map[string]string{}}
+		Activation: strings.TrimSpace(r.PostFormValue("activation_option")), Phone: phoneTicks(phone), Errors: map[string]string{}}
 	length, errL := strconv.Atoi(v.Length)
 	modulo, errM := strconv.Atoi(v.Modulo)
 	option, errA := strconv.Atoi(v.Activation)
@@ -60,11 +77,8 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(v.Errors) == 0 {
-		if err := s.db.SetNumberRule(r.Context(), imis.InsuranceNumberRule{Length: length, Modulo: modulo}); err != nil {
-			s.settingsErrors(w, r, p, v, err)
-			return
-		}
-		if err := s.db.SetActivationOption(r.Context(), option); err != nil {
+		set := store.SchemeSettings{NumberRule: imis.InsuranceNumberRule{Length: length, Modulo: modulo}, ActivationOption: option, Phone: phone}
+		if err := s.db.SetSchemeSettings(r.Context(), set); err != nil {
 			s.settingsErrors(w, r, p, v, err)
 			return
 		}

@@ -4,20 +4,29 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"testing"
 
 	"github.com/openimis-go/openimis"
 )
 
-// TestSchemeSettings changes the insurance-number rule and the activation option through the
-// settings page, refuses bad values, and keeps the page to administrators.
+// TestSchemeSettings changes the insurance-number rule, the activation option and the Policies
+// app's rules through the settings page, refuses bad values without saving any of the others,
+// and keeps the page to administrators.
 func TestSchemeSettings(t *testing.T) {
 	e := newEnv(t, true)
 	b := e.login(t, "Admin", "admin123")
 	check(t, "settings page", b.get(t, "/tools/settings"), http.StatusOK, `name="chfid_length"`, `name="activation_option" value="1" checked`)
-	r := b.submit(t, "/tools/settings", url.Values{"chfid_length": {"9"}, "chfid_modulo": {"7"}, "activation_option": {"3"}})
+	r := b.submit(t, "/tools/settings", url.Values{"chfid_length": {"9"}, "chfid_modulo": {"7"}, "activation_option": {"3"},
+		"phone.AllowInsureeWithoutPhoto": {"true"}, "phone.ShowPaymentOption": {"true"}})
 	check(t, "save", r, http.StatusSeeOther)
 	ctx := context.Background()
+	set, err := e.db.SchemeSettings(ctx)
+	if err != nil || !set.Phone["AllowInsureeWithoutPhoto"] || !set.Phone["ShowPaymentOption"] || set.Phone["AllowFamilyWithoutPolicy"] {
+		t.Fatalf("phone rules after saving: %+v %v", set.Phone, err)
+	}
+	check(t, "settings page after saving", b.get(t, "/tools/settings"), http.StatusOK,
+		`name="phone.AllowInsureeWithoutPhoto" value="true" checked`, `name="phone.AllowFamilyWithoutPolicy" value="true">`)
 	rule, err := e.db.NumberRule(ctx)
 	if err != nil || rule != (imis.InsuranceNumberRule{Length: 9, Modulo: 7}) {
 		t.Fatalf("rule after saving: %+v %v", rule, err)
@@ -29,8 +38,10 @@ func TestSchemeSettings(t *testing.T) {
 		http.StatusUnprocessableEntity, `id="chfid_modulo-err"`)
 	check(t, "not a number", b.submit(t, "/tools/settings", url.Values{"chfid_length": {"nine"}, "chfid_modulo": {"7"}, "activation_option": {"1"}}),
 		http.StatusUnprocessableEntity, `id="chfid_length-err"`)
-	if rule, _ := e.db.NumberRule(ctx); rule != (imis.InsuranceNumberRule{Length: 9, Modulo: 7}) {
-		t.Fatalf("a refused save changed the rule: %+v", rule)
+	check(t, "bad activation option", b.submit(t, "/tools/settings", url.Values{"chfid_length": {"12"}, "chfid_modulo": {"0"}, "activation_option": {"7"}}),
+		http.StatusUnprocessableEntity)
+	if after, _ := e.db.SchemeSettings(ctx); !reflect.DeepEqual(after, set) {
+		t.Fatalf("a refused save changed the settings: %+v, was %+v", after, set)
 	}
 	clerk := e.login(t, "Clerk", "demo123")
 	check(t, "clerk", clerk.get(t, "/tools/settings"), http.StatusForbidden)

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	"github.com/openimis-go/openimis"
+)
+
+// PhoneRules are openIMIS's tblIMISDefaultsPhone flags, each kept as the setting
+// "phone.<name>". Unset means false, which makes the Policies app ask for a photo, a policy and a
+// contribution with every enrolment, and hides its payment option.
+var PhoneRules = []string{"AllowInsureeWithoutPhoto", "AllowFamilyWithoutPolicy", "AllowPolicyWithoutPremium", "ShowPaymentOption"}
+
+// SchemeSettings are the settings an administrator edits on one page.
+type SchemeSettings struct {
+	NumberRule       imis.InsuranceNumberRule
+	ActivationOption int
+	Phone            map[string]bool // by the names of PhoneRules
+}
+
+// SchemeSettings reads the scheme's settings.
+func (db *DB) SchemeSettings(ctx context.Context) (SchemeSettings, error) {
+	return schemeSettings(ctx, db.read)
+}
+
+func schemeSettings(ctx context.Context, q queryer) (SchemeSettings, error) {
+	var s SchemeSettings
+	var err error
+	if s.NumberRule, err = numberRule(ctx, q); err != nil {
+		return s, mapError(err)
+	}
+	if s.ActivationOption, err = activationOption(ctx, q); err != nil {
+		return s, err
+	}
+	s.Phone = map[string]bool{}
+	for _, name := range PhoneRules {
+		var v string
+		err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", PhoneSettingPrefix+name).Scan(&v)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return s, mapError(err)
+		}
+		s.Phone[name] = PhoneRule(map[string]string{name: v}, name)
+	}
+	return s, nil
+}
+
+// SetSchemeSettings checks every setting, then writes them all in one transaction with one audit
+// record of the values before and after, so that a refused value changes nothing. A new number
+// rule applies to numbers entered from then on; stored numbers are re-checked only when changed.
+func (db *DB) SetSchemeSettings(ctx context.Context, s SchemeSettings) error {
+	p := imis.Problems{}
+	checkNumberRule(p, s.NumberRule)
+	checkActivationOption(p, s.ActivationOption)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		old, err := schemeSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.putNumberRule(ctx, s.NumberRule); err != nil {
+			return err
+		}
+		if err := tx.putSetting(ctx, settingActivationOption, strconv.Itoa(s.ActivationOption)); err != nil {
+			return err
+		}
+		for _, name := range PhoneRules {
+			if err := tx.putSetting(ctx, PhoneSettingPrefix+name, strconv.FormatBool(s.Phone[name])); err != nil {
+				return err
+			}
+		}
+		return tx.auditRaw(ctx, "update", "settings", nil, old.audited(), s.audited())
+	})
+}
+
+// audited is the settings as their audit record shows them, by setting key.
+func (s SchemeSettings) audited() map[string]any {
+	out := map[string]any{settingCHFIDLength: s.NumberRule.Length, settingCHFIDModulo: s.NumberRule.Modulo,
+		settingActivationOption: s.ActivationOption}
+	for _, name := range PhoneRules {
+		out[PhoneSettingPrefix+name] = s.Phone[name]
+	}
+	return out
+}
+
+// putSetting writes one setting, adding or replacing it.
+func (tx *Tx) putSetting(ctx context.Context, key, value string) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
