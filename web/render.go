@@ -81,7 +81,12 @@ var funcs = template.FuncMap{
 	"pager": func(pages, number int, prev, next string) pagerView {
 		return pagerView{Pages: pages, Number: number, Prev: prev, Next: next}
 	},
+	"search": func(action, label string) searchBox { return searchBox{Action: action, Label: label} },
 }
+
+// searchBox is what the shared "searchform" partial needs beyond the page's Query and Filters:
+// where the search goes and the catalogue key of its text box's label.
+type searchBox struct{ Action, Label string }
 
 // pagerView is what the shared "pager" partial shows under a list.
 type pagerView struct {
