@@ -249,7 +249,7 @@ func (s *Server) familySetHead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.SetPathValue("member", r.PostFormValue("insuree_id"))
-	ins, err := s.memberOf(r, fam)
+	ins, err := s.ofFamily(r, fam, "member", imis.Insurees)
 	if err != nil {
 		s.fail(w, r, imis.Errorf(imis.EINVALID, "error.not_member", r.PostFormValue("insuree_id")))
 		return

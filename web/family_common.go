@@ -75,46 +75,40 @@ func (s *Server) familyFor(r *http.Request, rights ...imis.Right) (*store.Record
 	return s.db.FindByID(r.Context(), imis.Families, id)
 }
 
-// memberOf reads the insuree of the path, who must belong to the family.
 // familyAndMember reads the family and the member named in the path, the family checked for the
 // right and the user's scope.
 func (s *Server) familyAndMember(r *http.Request, right imis.Right) (fam, ins *store.Record, err error) {
+	return s.familyAnd(r, right, "member", imis.Insurees)
+}
+
+// familyAndPolicy reads the family and the policy named in the path, likewise.
+func (s *Server) familyAndPolicy(r *http.Request, right imis.Right) (fam, pol *store.Record, err error) {
+	return s.familyAnd(r, right, "policy", imis.Policies)
+}
+
+func (s *Server) familyAnd(r *http.Request, right imis.Right, param string, reg *imis.Register) (fam, rec *store.Record, err error) {
 	if fam, err = s.familyFor(r, right); err != nil {
 		return nil, nil, err
 	}
-	ins, err = s.memberOf(r, fam)
-	return fam, ins, err
+	rec, err = s.ofFamily(r, fam, param, reg)
+	return fam, rec, err
 }
 
-func (s *Server) memberOf(r *http.Request, fam *store.Record) (*store.Record, error) {
-	id, err := imis.ParseID(r.PathValue("member"))
+// ofFamily reads the record of reg named by the path parameter param; one of another family is
+// not found.
+func (s *Server) ofFamily(r *http.Request, fam *store.Record, param string, reg *imis.Register) (*store.Record, error) {
+	id, err := imis.ParseID(r.PathValue(param))
 	if err != nil {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
-	ins, err := s.db.FindByID(r.Context(), imis.Insurees, id)
+	rec, err := s.db.FindByID(r.Context(), reg, id)
 	if err != nil {
 		return nil, err
 	}
-	if ins.Values["family_id"] != fam.ID {
+	if rec.Values["family_id"] != fam.ID {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
-	return ins, nil
-}
-
-// policyOf reads the policy of the path, which must be the family's.
-func (s *Server) policyOf(r *http.Request, fam *store.Record) (*store.Record, error) {
-	id, err := imis.ParseID(r.PathValue("policy"))
-	if err != nil {
-		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
-	}
-	pol, err := s.db.FindByID(r.Context(), imis.Policies, id)
-	if err != nil {
-		return nil, err
-	}
-	if pol.Values["family_id"] != fam.ID {
-		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
-	}
-	return pol, nil
+	return rec, nil
 }
 
 // doneNotices are the outcomes a redirect after an action may name; only these keys are shown,

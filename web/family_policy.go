@@ -209,12 +209,7 @@ var contributionFields = []string{"amount", "receipt", "pay_date", "pay_type", "
 
 // familyContributionNew shows the payment form of a policy, the amount set to what is still due.
 func (s *Server) familyContributionNew(w http.ResponseWriter, r *http.Request) {
-	fam, err := s.familyFor(r, imis.RightContributionAdd)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pol, err := s.policyOf(r, fam)
+	fam, pol, err := s.familyAndPolicy(r, imis.RightContributionAdd)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -236,12 +231,7 @@ func (s *Server) familyContributionNew(w http.ResponseWriter, r *http.Request) {
 // back with the question openIMIS asks (wait, activate anyway or suspend) and nothing is saved
 // until it is answered.
 func (s *Server) familyContributionCreate(w http.ResponseWriter, r *http.Request) {
-	fam, err := s.familyFor(r, imis.RightContributionAdd)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pol, err := s.policyOf(r, fam)
+	fam, pol, err := s.familyAndPolicy(r, imis.RightContributionAdd)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -317,12 +307,7 @@ func (s *Server) familyRenew(w http.ResponseWriter, r *http.Request) {
 
 // renewForm shows the renewal form or, when submit is set, renews the policy.
 func (s *Server) renewForm(w http.ResponseWriter, r *http.Request, submit bool) {
-	fam, err := s.familyFor(r, imis.RightPolicyRenew)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pol, err := s.policyOf(r, fam)
+	fam, pol, err := s.familyAndPolicy(r, imis.RightPolicyRenew)
 	if err != nil {
 		s.fail(w, r, err)
 		return
