@@ -137,7 +137,7 @@ func TestRestEnrol(t *testing.T) {
 	e := newRestEnv(t, restFamilies)
 	token := reportingOfficer(t, e)
 	f := newEnrolFixture(t, e)
-	pic := base64.StdEncoding.EncodeToString(testPNG(t))
+	pic := base64.StdEncoding.EncodeToString(photoPNG(t))
 	post := func(body string) response {
 		t.Helper()
 		return e.rest(t, token, http.MethodPost, "/rest/api/family", body)

@@ -1,34 +1,14 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"testing"
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/store"
 )
-
-// testPNG returns a small valid PNG photo.
-func testPNG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 32, 40))
-	for x := range 32 {
-		for y := range 40 {
-			img.Set(x, y, color.RGBA{uint8(x * 8), uint8(y * 6), 90, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // insureeSample is what the look-up tests need of the demo population.
 type insureeSample struct {
@@ -74,7 +54,7 @@ func TestRestInsuree(t *testing.T) {
 	s := sampleInsurees(t, e)
 	token := e.token(t, officerLogin, officerPassword)
 	chfid := s.mine.Values["chfid"].(string)
-	photo := testPNG(t)
+	photo := photoPNG(t)
 	if err := e.db.SavePhoto(imis.SystemContext(context.Background()), s.mine.ID, chfid+"_20260301_0a0b0c0d.png", "image/png", photo, nil, imis.NewDate(2026, 3, 1)); err != nil {
 		t.Fatal(err)
 	}
