@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/demo"
 	"github.com/openimis-go/openimis/i18n"
+	"github.com/openimis-go/openimis/internal/heapfloor"
 	"github.com/openimis-go/openimis/jobs"
 	"github.com/openimis-go/openimis/store"
 	"github.com/openimis-go/openimis/web"
@@ -147,6 +149,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
+	floor := heapfloor.Reserve(getenv, heapfloor.DefaultSize)
+	defer runtime.KeepAlive(floor)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var db *store.DB
 	var err error

@@ -61,6 +61,7 @@ type enquiree struct {
 // item and service asked about, if any.
 type coverRow struct {
 	facts   imis.CoverFacts
+	product productVersion
 	item    *imis.LineCover
 	service *imis.LineCover
 }
@@ -111,21 +112,13 @@ func enquiryStatement(shape enquiryShape) string {
 	if !shape.scoped {
 		scopeUser = &imis.User{Admin: true}
 	}
-	photo := ""
-	if shape.photo {
-		photo = `, (SELECT ph.data FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL
-			ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1) AS photo_data`
-	}
-	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id` + photo + `
+	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id,
+		(SELECT ph.id FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1) AS photo_id
 		FROM insurees t WHERE t.chfid = ` + q.arg(nil) + ` AND t.validity_to IS NULL AND ` + scopePredicate(&q, imis.Insurees, scopeUser, false) + `)
 		SELECT me.id, me.wire_id, me.chfid, me.last_name, me.other_names, me.dob, me.gender, me.photo_file, h.code, h.name,
-		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = me.family_id AND fm.validity_to IS NULL),
-		(SELECT ph.id FROM photos ph WHERE ph.insuree_id = me.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1),
+		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = me.family_id AND fm.validity_to IS NULL), me.photo_id,
 		ip.id, ip.effective_date, ip.expiry_date, p.id, p.wire_id, p.value, p.status, p.enroll_date, p.start_date, p.effective_date,
-		pr.id, pr.code, pr.name`)
-	for _, c := range limitColumns {
-		q.WriteString(", pr." + c)
-	}
+		pr.id, pr.version, pr.code, pr.name`)
 	for _, who := range []string{"own_", "all_"} {
 		for _, c := range ledgerColumns {
 			q.WriteString(", led." + who + c)
@@ -150,15 +143,17 @@ func enquiryStatement(shape enquiryShape) string {
 			" = " + q.arg(nil) + " AND " + line.alias + ".validity_to IS NULL"
 	}
 	if shape.photo {
-		q.WriteString(", me.photo_data")
+		q.WriteString(", pd.data")
+		joins += " LEFT JOIN photos pd ON pd.id = me.photo_id"
 	}
 	// The ledger of each policy covering the insuree: the insuree's own share and the whole
 	// policy's (a policy belongs to one family, so its rows are the family's). The derived tables
 	// name the insuree by a scalar subquery rather than by joining me: without statistics,
-	// SQLite would otherwise scan every coverage row and look each up in me.
+	// SQLite would otherwise scan every coverage row and look each up in me. The own share
+	// compares with the insuree id that mine carries, so that the subquery is planned once.
 	var sums []string
 	for _, c := range ledgerColumns {
-		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = (SELECT me.id FROM me) THEN r."+c+" END), 0) AS BIGINT) AS own_"+c)
+		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = mine.insuree_id THEN r."+c+" END), 0) AS BIGINT) AS own_"+c)
 	}
 	for _, c := range ledgerColumns {
 		sums = append(sums, "CAST(COALESCE(SUM(r."+c+"), 0) AS BIGINT) AS all_"+c)
@@ -173,7 +168,7 @@ func enquiryStatement(shape enquiryShape) string {
 		LEFT JOIN policies p ON p.id = ip.policy_id AND p.validity_to IS NULL
 		LEFT JOIN products pr ON pr.id = p.product_id
 		LEFT JOIN (SELECT r.policy_id, ` + strings.Join(sums, ", ") + `
-			FROM (SELECT DISTINCT mp.policy_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL) mine
+			FROM (SELECT DISTINCT mp.policy_id, mp.insuree_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL) mine
 			JOIN claim_ded_rem r ON r.policy_id = mine.policy_id AND r.validity_to IS NULL
 			GROUP BY r.policy_id) led ON led.policy_id = p.id
 		LEFT JOIN (SELECT pc.id AS cover_id, ` + strings.Join(counts, ", ") + `
@@ -196,8 +191,8 @@ type enquiryRow struct {
 	photoFile, hfCode, hfName, code     sql.NullString
 	name                                sql.NullString
 	photo, coverID, policyID, productID uuid.NullUUID
+	productVersion                      sql.NullInt64
 	f                                   imis.CoverFacts
-	limits                              []sql.NullInt64
 	own, all, used                      [6]sql.NullInt64
 	item, service                       lineHolder
 	photoData                           []byte
@@ -205,14 +200,11 @@ type enquiryRow struct {
 }
 
 func newEnquiryRow(shape enquiryShape) *enquiryRow {
-	w := &enquiryRow{limits: make([]sql.NullInt64, len(limitColumns))}
-	w.dest = make([]any, 0, 25+len(limitColumns)+3*6+2*5)
+	w := &enquiryRow{}
+	w.dest = make([]any, 0, 26+3*6+2*5+1)
 	w.dest = append(w.dest, &w.e.InsureeID, &w.wire, &w.e.CHFID, &w.e.LastName, &w.e.OtherNames, &w.e.DOB, &w.e.Gender, &w.photoFile,
 		&w.hfCode, &w.hfName, &w.members, &w.photo, &w.coverID, &w.f.EffectiveDate, &w.f.ExpiryDate, &w.policyID, &w.pwire, &w.value,
-		&w.status, &w.f.EnrollDate, &w.f.StartDate, &w.f.PolicyEffective, &w.productID, &w.code, &w.name)
-	for i := range w.limits {
-		w.dest = append(w.dest, &w.limits[i])
-	}
+		&w.status, &w.f.EnrollDate, &w.f.StartDate, &w.f.PolicyEffective, &w.productID, &w.productVersion, &w.code, &w.name)
 	for _, sums := range []*[6]sql.NullInt64{&w.own, &w.all, &w.used} {
 		for i := range sums {
 			w.dest = append(w.dest, &sums[i])
@@ -247,8 +239,8 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 	}
 	defer rows.Close()
 	var r *enquiree
+	var unknown []int // the rows whose product's limits are not cached
 	w := newEnquiryRow(shape)
-	v := make(imis.Values, len(limitColumns))
 	for rows.Next() {
 		w.f = imis.CoverFacts{}
 		w.item, w.service = lineHolder{}, lineHolder{}
@@ -268,23 +260,29 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		f := w.f
 		f.CoverID, f.PolicyID, f.ProductID, f.ProductCode, f.ProductName = w.coverID.UUID, w.policyID.UUID, w.productID.UUID, w.code.String, w.name.String
 		f.PolicyWireID, f.PolicyValue, f.PolicyStatus = w.pwire.Int64, imis.Money(w.value.Int64), int(w.status.Int64)
-		clear(v)
-		for i, c := range limitColumns {
-			if w.limits[i].Valid {
-				v[c] = w.limits[i].Int64
-			}
+		product := productVersion{f.ProductID, int(w.productVersion.Int64)}
+		limits, known := db.limits.get(product)
+		if known {
+			f.Limits = limits
+		} else {
+			unknown = append(unknown, len(r.rows))
 		}
-		f.Limits = imis.LimitsOf(v)
 		f.Ledger = imis.DedRem{Insuree: consumption(w.own), Family: consumption(w.all)}
 		f.Used = imis.ClaimsUsed{Hospitalization: w.used[0].Int64, Visit: w.used[1].Int64, Consultation: w.used[2].Int64,
 			Surgery: w.used[3].Int64, Delivery: w.used[4].Int64, Antenatal: w.used[5].Int64}
-		r.rows = append(r.rows, coverRow{facts: f, item: lineCover(f, w.item), service: lineCover(f, w.service)})
+		r.rows = append(r.rows, coverRow{facts: f, product: product, item: lineCover(f, w.item), service: lineCover(f, w.service)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapError(err)
 	}
 	if r == nil {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+	}
+	rows.Close() // before reading the products not yet cached, which may need the same connection
+	for _, i := range unknown {
+		if r.rows[i].facts.Limits, err = db.productLimits(ctx, r.rows[i].product); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

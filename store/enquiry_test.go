@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -439,5 +440,24 @@ func TestEnquireAndEligibility(t *testing.T) {
 		if err != nil || e.At != at {
 			t.Errorf("default date %v %v", e, err)
 		}
+	})
+
+	// The enquiry keeps a product's limits by version: an edit shows in the next answer.
+	t.Run("EditedProduct", func(t *testing.T) {
+		cur, err := db.FindByID(ctx, imis.Products, basic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := maps.Clone(cur.Values)
+		v["ded_insuree"] = int64(60000)
+		if _, err := db.Update(ctx, imis.Products, basic, cur.Version, v, cur.Children); err != nil {
+			t.Fatal(err)
+		}
+		e, err := db.Enquire(ctx, "A0001", at)
+		if err != nil || len(e.Covers) != 1 {
+			t.Fatalf("%v %+v", err, e)
+		}
+		// 600.00 − 120.00 of A0001's own deductions.
+		wantMoney(t, "Ded1", e.Covers[0].Ded1, "480.00")
 	})
 }

@@ -36,6 +36,8 @@ type DB struct {
 	pool   *pgxpool.Pool
 	// prepared keeps the SQLite statements of queryPrepared, by their text.
 	prepared sync.Map
+	// limits keeps the product limits the enquiry has read, by product version.
+	limits limitsCache
 
 	// Now returns the current time; tests replace it to make time-dependent rules deterministic.
 	Now func() time.Time
