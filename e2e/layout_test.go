@@ -157,6 +157,12 @@ func TestLayoutAndAccessibility(t *testing.T) {
 	check(pageCase{name: "role-new", path: "/registers/roles/new", status: http.StatusOK})
 	check(pageCase{name: "settings", path: "/tools/settings", status: http.StatusOK})
 	check(pageCase{name: "product-new", path: "/registers/products/new", status: http.StatusOK})
+	check(pageCase{name: "products", path: "/registers/products", status: http.StatusOK})
+	product := eval[string](b, `document.querySelector("#results tbody a")?.getAttribute("href") ?? ""`)
+	if !recordPath.MatchString(product) {
+		t.Fatalf("no product link in the list: %q", product)
+	}
+	check(pageCase{name: "product", path: product, status: http.StatusOK})
 	check(pageCase{name: "diagnoses-upload", path: "/tools/diagnoses-upload", status: http.StatusOK})
 
 	// The enrolment area: searches, a family with its actions, the wizard's steps, enquiry and

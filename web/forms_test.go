@@ -255,9 +255,10 @@ func TestDiagnosesUpload(t *testing.T) {
 }
 
 // TestProductFormSections checks that the long product form is split into titled sections in
-// the register's field order, each holding its fields, while a short form stays one grid.
+// the register's field order, each holding its fields, while a short form stays one grid; the
+// product's page shows its values under the same titles.
 func TestProductFormSections(t *testing.T) {
-	e := newEnv(t, true)
+	e := newEnrolEnv(t) // the demo's products come with its families
 	b := e.login(t, "Admin", "admin123")
 	form := b.get(t, "/registers/products/new")
 	check(t, "product form", form, http.StatusOK)
@@ -278,5 +279,22 @@ func TestProductFormSections(t *testing.T) {
 	}
 	if items := b.get(t, "/registers/items/new"); strings.Contains(items.body, `class="section"`) {
 		t.Error("the item form, which names no sections, has some")
+	}
+
+	// The product's page shows its values under the same titles.
+	view := b.get(t, "/registers/products/"+e.idOf(t, imis.Products, "NBC01").String())
+	check(t, "product page", view, http.StatusOK)
+	labels := []string{"Code", "Insurance period (months)", "Contribution per adult", "Deductible per insuree", "Weight: population (%)"}
+	rest = view.body
+	for i, legend := range legends {
+		at := strings.Index(rest, `<section class="values-section"><h2>`+legend+`</h2>`)
+		if at < 0 {
+			t.Fatalf("product page: section %q missing or out of order", legend)
+		}
+		rest = rest[at:]
+		end := strings.Index(rest, "</section>")
+		if end < 0 || !strings.Contains(rest[:end], "<dt>"+labels[i]+"</dt>") {
+			t.Errorf("product page: section %q does not show %q", legend, labels[i])
+		}
 	}
 }

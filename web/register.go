@@ -222,7 +222,7 @@ func (p *page) display(f imis.Field, v any, labels map[imis.ID]string) string {
 type recordView struct {
 	Reg      *imis.Register
 	Record   *store.Record
-	Values   []shownValue
+	Sections []section[shownValue]
 	Children []shownChild
 	History  []*store.Record
 	Audit    []auditShown
@@ -285,9 +285,9 @@ func (s *Server) registerView(w http.ResponseWriter, r *http.Request) {
 	v := recordView{Reg: reg, Record: rec, AsOf: asOf, Current: rec.ValidTo == nil && asOf == "",
 		CanEdit: p.User.Can(reg.Rights.Edit), CanDel: p.User.Can(reg.Rights.Delete)}
 	labels := s.refLabels(ctx, reg, []*store.Record{rec})
-	for _, f := range reg.Fields {
-		v.Values = append(v.Values, shownValue{Label: p.fieldLabel(reg, f.Name), Value: p.display(f, rec.Values[f.Name], labels)})
-	}
+	v.Sections = sections(p, reg.Fields, func(f imis.Field) (shownValue, bool) {
+		return shownValue{Label: p.fieldLabel(reg, f.Name), Value: p.display(f, rec.Values[f.Name], labels)}, true
+	})
 	for _, c := range reg.Children {
 		sc := shownChild{Label: p.T("child." + reg.Name + "." + c.Name)}
 		for _, f := range c.Fields {

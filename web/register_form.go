@@ -74,11 +74,31 @@ func rightGroups(p *page, set string, rows []map[string]string) []rightGroup {
 	return out
 }
 
-// formSection is a run of a form's fields under one legend; the first run of a register whose
-// fields name no section has none.
-type formSection struct {
+// section is a run of a register's fields under one title, as a form's fields or a record's
+// values; the first run of a register whose fields name no section has no title.
+type section[T any] struct {
 	Legend string
-	Fields []formField
+	Items  []T
+}
+
+// sections splits a register's fields into the runs that open at each field naming a section,
+// keeping what item makes of each field it keeps.
+func sections[T any](p *page, fields []imis.Field, item func(imis.Field) (T, bool)) []section[T] {
+	var out []section[T]
+	for _, f := range fields {
+		if f.Section != "" || len(out) == 0 {
+			legend := ""
+			if f.Section != "" {
+				legend = p.T(f.Section)
+			}
+			out = append(out, section[T]{Legend: legend})
+		}
+		if it, ok := item(f); ok {
+			last := &out[len(out)-1]
+			last.Items = append(last.Items, it)
+		}
+	}
+	return out
 }
 
 type recordForm struct {
@@ -86,7 +106,7 @@ type recordForm struct {
 	Action    string
 	Record    *store.Record
 	Version   int
-	Sections  []formSection
+	Sections  []section[formField]
 	Children  []childForm
 	Error     string
 	Password  bool // the form offers password fields
@@ -127,20 +147,12 @@ func (s *Server) buildForm(ctx context.Context, p *page, reg *imis.Register, rec
 		form.Action = "/registers/" + reg.Name + "/" + rec.ID.String()
 		form.Version = rec.Version
 	}
-	for _, f := range reg.Fields {
-		if f.Section != "" || len(form.Sections) == 0 {
-			legend := ""
-			if f.Section != "" {
-				legend = p.T(f.Section)
-			}
-			form.Sections = append(form.Sections, formSection{Legend: legend})
-		}
+	form.Sections = sections(p, reg.Fields, func(f imis.Field) (formField, bool) {
 		if f.Immutable && rec != nil {
-			continue
+			return formField{}, false
 		}
-		last := &form.Sections[len(form.Sections)-1]
-		last.Fields = append(last.Fields, s.formField(ctx, p, reg, f, f.Name, in.raw[f.Name], problems))
-	}
+		return s.formField(ctx, p, reg, f, f.Name, in.raw[f.Name], problems), true
+	})
 	for _, c := range reg.Children {
 		cf := childForm{Set: c, Label: p.T("child." + reg.Name + "." + c.Name)}
 		if fe, ok := problems[c.Name]; ok {
