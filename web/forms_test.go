@@ -265,18 +265,7 @@ func TestProductFormSections(t *testing.T) {
 	legends := []string{"Product", "Cover period and members", "Contributions, discounts and grace periods",
 		"Deductibles, ceilings and limits per category", "Relative pricing and capitation"}
 	inputs := []string{`name="code"`, `name="insurance_period"`, `name="premium_adult"`, `name="ded_insuree"`, `name="weight_population"`}
-	rest := form.body
-	for i, legend := range legends {
-		at := strings.Index(rest, `<fieldset class="section"><legend>`+legend+`</legend>`)
-		if at < 0 {
-			t.Fatalf("section %q missing or out of order", legend)
-		}
-		rest = rest[at:]
-		end := strings.Index(rest, "</fieldset>")
-		if end < 0 || !strings.Contains(rest[:end], inputs[i]) {
-			t.Errorf("section %q does not hold %s", legend, inputs[i])
-		}
-	}
+	inSections(t, "product form", form.body, legends, inputs, func(l string) string { return `<fieldset class="section"><legend>` + l + `</legend>` }, "</fieldset>")
 	if items := b.get(t, "/registers/items/new"); strings.Contains(items.body, `class="section"`) {
 		t.Error("the item form, which names no sections, has some")
 	}
@@ -285,16 +274,25 @@ func TestProductFormSections(t *testing.T) {
 	view := b.get(t, "/registers/products/"+e.idOf(t, imis.Products, "NBC01").String())
 	check(t, "product page", view, http.StatusOK)
 	labels := []string{"Code", "Insurance period (months)", "Contribution per adult", "Deductible per insuree", "Weight: population (%)"}
-	rest = view.body
+	for i := range labels {
+		labels[i] = "<dt>" + labels[i] + "</dt>"
+	}
+	inSections(t, "product page", view.body, legends, labels, func(l string) string { return `<section class="values-section"><h2>` + l + `</h2>` }, "</section>")
+}
+
+// inSections checks that body holds the titled sections in order, each opened by the markup
+// open makes of its title and closed by end, and each containing its entry of wants.
+func inSections(t *testing.T, what, body string, legends, wants []string, open func(string) string, end string) {
+	t.Helper()
 	for i, legend := range legends {
-		at := strings.Index(rest, `<section class="values-section"><h2>`+legend+`</h2>`)
+		at := strings.Index(body, open(legend))
 		if at < 0 {
-			t.Fatalf("product page: section %q missing or out of order", legend)
+			t.Fatalf("%s: section %q missing or out of order", what, legend)
 		}
-		rest = rest[at:]
-		end := strings.Index(rest, "</section>")
-		if end < 0 || !strings.Contains(rest[:end], "<dt>"+labels[i]+"</dt>") {
-			t.Errorf("product page: section %q does not show %q", legend, labels[i])
+		body = body[at:]
+		stop := strings.Index(body, end)
+		if stop < 0 || !strings.Contains(body[:stop], wants[i]) {
+			t.Errorf("%s: section %q does not hold %s", what, legend, wants[i])
 		}
 	}
 }
