@@ -97,7 +97,7 @@ func nullWire(n sql.NullInt64) *int64 {
 // MasterData reads every table of the master data with one query each. It is public reference
 // data (the app downloads it before anyone logs in), so it is not district-scoped.
 func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
-	out := &MasterData{Settings: map[string]string{}}
+	out := &MasterData{}
 	err := db.eachRow(ctx, `SELECT l.wire_id, l.code, l.name, l.type, p.wire_id FROM locations l
 		LEFT JOIN locations p ON p.id = l.parent_id WHERE l.validity_to IS NULL ORDER BY l.wire_id`, nil,
 		func(rows *sql.Rows) error {
@@ -203,19 +203,28 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = db.eachRow(ctx, "SELECT key, value FROM settings WHERE key LIKE $1", []any{PhoneSettingPrefix + "%"},
-		func(rows *sql.Rows) error {
-			var k, v string
-			if err := rows.Scan(&k, &v); err != nil {
-				return err
-			}
-			out.Settings[strings.TrimPrefix(k, PhoneSettingPrefix)] = v
-			return nil
-		})
-	if err != nil {
+	if out.Settings, err = phoneSettings(ctx, db.read); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// phoneSettings reads the settings of the phone rules, by rule name.
+func phoneSettings(ctx context.Context, q queryer) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key LIKE $1", PhoneSettingPrefix+"%")
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, mapError(err)
+		}
+		out[strings.TrimPrefix(k, PhoneSettingPrefix)] = v
+	}
+	return out, mapError(rows.Err())
 }
 
 // PhoneRule reads a phone rule setting: "true", "1", "yes" mean true; anything else, or no

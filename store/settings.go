@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 
 	"github.com/openimis-go/openimis"
@@ -35,14 +33,13 @@ func schemeSettings(ctx context.Context, q queryer) (SchemeSettings, error) {
 	if s.ActivationOption, err = activationOption(ctx, q); err != nil {
 		return s, err
 	}
+	phone, err := phoneSettings(ctx, q)
+	if err != nil {
+		return s, err
+	}
 	s.Phone = map[string]bool{}
 	for _, name := range PhoneRules {
-		var v string
-		err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", PhoneSettingPrefix+name).Scan(&v)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return s, mapError(err)
-		}
-		s.Phone[name] = PhoneRule(map[string]string{name: v}, name)
+		s.Phone[name] = PhoneRule(phone, name)
 	}
 	return s, nil
 }
