@@ -83,7 +83,7 @@ func checkCoverLine(v Values, p Problems) {
 	}
 }
 
-// opens marks f as the first field of a form section.
+// opens marks f as the first field of a section of the form and the record page.
 func opens(section string, f Field) Field {
 	f.Section = section
 	return f

@@ -74,7 +74,7 @@ type Field struct {
 	Default   any
 	Immutable bool   // may be set on creation only
 	Computed  bool   // set by the system's rules, never taken from input
-	Section   string // catalogue key of the form section this field opens; the next fields follow it
+	Section   string // catalogue key of the section (on the form and the record page) this field opens; the next fields follow it
 }
 
 // Choice is one permitted code of a choice or mask field; its label is a catalogue key.
