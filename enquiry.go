@@ -169,6 +169,12 @@ type Consumption struct {
 	RemG, RemIP, RemOP Money
 }
 
+// Add adds one ledger entry's amounts.
+func (c *Consumption) Add(e Consumption) {
+	c.DedG, c.DedIP, c.DedOP = c.DedG+e.DedG, c.DedIP+e.DedIP, c.DedOP+e.DedOP
+	c.RemG, c.RemIP, c.RemOP = c.RemG+e.RemG, c.RemIP+e.RemIP, c.RemOP+e.RemOP
+}
+
 // DedRem is the ledger of one policy: the enquired insuree's part and the family's total.
 type DedRem struct{ Insuree, Family Consumption }
 
@@ -279,6 +285,41 @@ func display(s []Split) (first, second *Money, split bool) {
 // agree; openIMIS's enquiry counts every claim ever made except for hospital admissions. A period
 // that never started (no effective date) has used nothing.
 type ClaimsUsed struct{ Hospitalization, Visit, Consultation, Surgery, Delivery, Antenatal int64 }
+
+// ClaimDay is one of the insuree's claims as ClaimsUsed counts it: its target date and category.
+type ClaimDay struct {
+	Date     Date
+	Category string // "" when the claim has none
+}
+
+// CountClaims counts, per category, the claims whose target date falls within [from, to] (to zero:
+// open-ended), by the rule of ClaimsUsed; a period without a start has used nothing.
+func CountClaims(claims []ClaimDay, from, to Date) ClaimsUsed {
+	var n ClaimsUsed
+	if from.IsZero() {
+		return n
+	}
+	for _, c := range claims {
+		if c.Date.Before(from) || (!to.IsZero() && c.Date.After(to)) {
+			continue
+		}
+		switch c.Category {
+		case CategoryHospitalization:
+			n.Hospitalization++
+		case CategoryVisit, "":
+			n.Visit++
+		case CategoryConsultation:
+			n.Consultation++
+		case CategorySurgery:
+			n.Surgery++
+		case CategoryDelivery:
+			n.Delivery++
+		case CategoryAntenatal:
+			n.Antenatal++
+		}
+	}
+	return n
+}
 
 // CategoriesLeft returns, per limited category, the number of claims still allowed: the limit
 // minus the claims used, never below zero.

@@ -234,6 +234,46 @@ func TestQuantityUsedCountsThePeriodOnly(t *testing.T) {
 	}
 }
 
+func TestCountClaims(t *testing.T) {
+	claims := []ClaimDay{
+		{d("2025-12-31"), CategorySurgery}, // before the period
+		{d("2026-01-01"), CategorySurgery},
+		{d("2026-02-10"), ""}, // no category: a visit
+		{d("2026-03-01"), CategoryVisit},
+		{d("2026-04-01"), CategoryHospitalization},
+		{d("2026-05-01"), CategoryConsultation},
+		{d("2026-06-01"), CategoryDelivery},
+		{d("2026-07-01"), CategoryAntenatal},
+		{d("2026-08-01"), CategoryOther}, // a category without a limit
+		{d("2026-12-31"), CategorySurgery},
+		{d("2027-01-01"), CategoryAntenatal}, // after the period
+	}
+	for _, tc := range []struct {
+		name     string
+		from, to Date
+		want     ClaimsUsed
+	}{
+		{"the period's days, both ends included", d("2026-01-01"), d("2026-12-31"),
+			ClaimsUsed{Hospitalization: 1, Visit: 2, Consultation: 1, Surgery: 2, Delivery: 1, Antenatal: 1}},
+		{"open-ended period", d("2026-06-01"), Date{}, ClaimsUsed{Delivery: 1, Antenatal: 2, Surgery: 1}},
+		{"one day", d("2026-02-10"), d("2026-02-10"), ClaimsUsed{Visit: 1}},
+		{"unpaid row: no start", Date{}, d("2026-12-31"), ClaimsUsed{}},
+		{"period without claims", d("2028-01-01"), d("2028-12-31"), ClaimsUsed{}},
+	} {
+		if diff := cmp.Diff(tc.want, CountClaims(claims, tc.from, tc.to)); diff != "" {
+			t.Errorf("%s: used (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestConsumptionAdd(t *testing.T) {
+	c := Consumption{DedG: 100, RemIP: 5}
+	c.Add(Consumption{DedG: 50, DedIP: 1, DedOP: 2, RemG: 3, RemIP: 4, RemOP: 6})
+	if want := (Consumption{DedG: 150, DedIP: 1, DedOP: 2, RemG: 3, RemIP: 9, RemOP: 6}); c != want {
+		t.Errorf("sum %+v, want %+v", c, want)
+	}
+}
+
 func TestApplyServiceCategory(t *testing.T) {
 	ok := func() LineEligibility { return LineEligibility{OK: true, MinDate: d("2026-01-01")} }
 	e := ok()

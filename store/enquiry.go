@@ -97,17 +97,28 @@ func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID, photo b
 }
 
 // enquiryStatement returns the text of the statement that reads the current insuree with an
-// insurance number (within the user's districts when scoped) with their first point of service,
-// current photo and family size, and every current coverage row with its policy, product, ledger
-// sums and claims used (imis.ClaimsUsed). The insuree's columns repeat on each row, which costs
-// less than a second round trip. The item's and the service's product lines come next (a product
-// has at most one per item or service), then the photo.
+// insurance number (within the user's districts when scoped), and then the ledger entries of the
+// policies covering them and their claims checked or further on, in three branches of one UNION
+// ALL told apart by the first column:
+//
+//   - rowCover: the insuree with their first point of service, current photo and family size, with
+//     one of their current coverage rows, its policy and product (one row without them when they
+//     have none). The insuree's columns repeat on each row, which costs less than a second round
+//     trip. The item's and the service's product lines come next (a product has at most one per
+//     item or service), then the photo.
+//   - rowLedger: one deductible and remuneration entry of a covering policy, with its insuree.
+//   - rowClaim: one claim's target date and category.
+//
+// Go sums the ledger per policy and counts the claims per coverage period: grouping them in SQL
+// made PostgreSQL's executor start-up, which dominates a statement this short, a quarter dearer.
+// Every column of the other branches is typed in the first, as PostgreSQL resolves the types of a
+// UNION from its first branch with a type.
 func enquiryStatement(shape enquiryShape) string {
 	if s, ok := enquiryStatements.Load(shape); ok {
 		return s.(string)
 	}
 	var q query
-	q.Grow(6000)
+	q.Grow(4000)
 	var scopeUser *imis.User // nil is scoped: the predicate takes the user's id as its parameter
 	if !shape.scoped {
 		scopeUser = &imis.User{Admin: true}
@@ -115,19 +126,13 @@ func enquiryStatement(shape enquiryShape) string {
 	q.WriteString(`WITH me AS (SELECT t.id, t.wire_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.photo_file, t.hf_id, t.family_id,
 		(SELECT ph.id FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1) AS photo_id
 		FROM insurees t WHERE t.chfid = ` + q.arg(nil) + ` AND t.validity_to IS NULL AND ` + scopePredicate(&q, imis.Insurees, scopeUser, false) + `)
-		SELECT me.id, me.wire_id, me.chfid, me.last_name, me.other_names, me.dob, me.gender, me.photo_file, h.code, h.name,
+		SELECT ` + strconv.Itoa(rowCover) + `, me.id, me.wire_id, me.chfid, me.last_name, me.other_names, me.dob, me.gender, me.photo_file, h.code, h.name,
 		(SELECT COUNT(*) FROM insurees fm WHERE fm.family_id = me.family_id AND fm.validity_to IS NULL), me.photo_id,
 		ip.id, ip.effective_date, ip.expiry_date, p.id, p.wire_id, p.value, p.status, p.enroll_date, p.start_date, p.effective_date,
 		pr.id, pr.version, pr.code, pr.name`)
-	for _, who := range []string{"own_", "all_"} {
-		for _, c := range ledgerColumns {
-			q.WriteString(", led." + who + c)
-		}
-	}
-	for i := range usedCategories {
-		q.WriteString(", used.n" + strconv.Itoa(i))
-	}
+	q.WriteString(strings.Repeat(", CAST(NULL AS BIGINT)", len(ledgerColumns)) + ", CAST(NULL AS DATE), CAST(NULL AS TEXT)")
 	var joins string
+	lines := 0 // the columns of the product lines and the photo, which only the first branch fills
 	for _, line := range []struct {
 		alias, table, column string
 		wanted               bool
@@ -139,61 +144,56 @@ func enquiryStatement(shape enquiryShape) string {
 		for _, c := range lineColumns {
 			q.WriteString(", " + line.alias + "." + c)
 		}
+		lines += 1 + len(lineColumns)
 		joins += " LEFT JOIN " + line.table + " " + line.alias + " ON " + line.alias + ".owner_id = pr.id AND " + line.alias + "." + line.column +
 			" = " + q.arg(nil) + " AND " + line.alias + ".validity_to IS NULL"
 	}
 	if shape.photo {
 		q.WriteString(", pd.data")
+		lines++
 		joins += " LEFT JOIN photos pd ON pd.id = me.photo_id"
-	}
-	// The ledger of each policy covering the insuree: the insuree's own share and the whole
-	// policy's (a policy belongs to one family, so its rows are the family's). The derived tables
-	// name the insuree by a scalar subquery rather than by joining me: without statistics,
-	// SQLite would otherwise scan every coverage row and look each up in me. The own share
-	// compares with the insuree id that mine carries, so that the subquery is planned once.
-	var sums []string
-	for _, c := range ledgerColumns {
-		sums = append(sums, "CAST(COALESCE(SUM(CASE WHEN r.insuree_id = mine.insuree_id THEN r."+c+" END), 0) AS BIGINT) AS own_"+c)
-	}
-	for _, c := range ledgerColumns {
-		sums = append(sums, "CAST(COALESCE(SUM(r."+c+"), 0) AS BIGINT) AS all_"+c)
-	}
-	var counts []string
-	for i, c := range usedCategories {
-		counts = append(counts, "SUM(CASE WHEN COALESCE(c.category, '"+imis.CategoryVisit+"') = '"+c+"' THEN 1 ELSE 0 END) AS n"+strconv.Itoa(i))
 	}
 	q.WriteString(` FROM me
 		LEFT JOIN health_facilities h ON h.id = me.hf_id
 		LEFT JOIN insuree_policies ip ON ip.insuree_id = me.id AND ip.validity_to IS NULL
 		LEFT JOIN policies p ON p.id = ip.policy_id AND p.validity_to IS NULL
-		LEFT JOIN products pr ON pr.id = p.product_id
-		LEFT JOIN (SELECT r.policy_id, ` + strings.Join(sums, ", ") + `
-			FROM (SELECT DISTINCT mp.policy_id, mp.insuree_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL) mine
-			JOIN claim_ded_rem r ON r.policy_id = mine.policy_id AND r.validity_to IS NULL
-			GROUP BY r.policy_id) led ON led.policy_id = p.id
-		LEFT JOIN (SELECT pc.id AS cover_id, ` + strings.Join(counts, ", ") + `
-			FROM insuree_policies pc
-			JOIN claims c ON c.insuree_id = pc.insuree_id AND c.validity_to IS NULL AND c.status > 2
-				AND COALESCE(c.date_to, c.date_from) >= pc.effective_date
-				AND (pc.expiry_date IS NULL OR COALESCE(c.date_to, c.date_from) <= pc.expiry_date)
-			WHERE pc.insuree_id = (SELECT me.id FROM me) AND pc.validity_to IS NULL
-			GROUP BY pc.id) used ON used.cover_id = ip.id` + joins)
+		LEFT JOIN products pr ON pr.id = p.product_id` + joins)
+	// The other branches name the insuree by a scalar subquery rather than by joining me: without
+	// statistics, SQLite would otherwise scan every coverage row and look each up in me.
+	nulls := func(n int) string { return strings.Repeat(", NULL", n) }
+	q.WriteString(`
+		UNION ALL SELECT ` + strconv.Itoa(rowLedger) + `, r.insuree_id` + nulls(14) + `, r.policy_id` + nulls(10) + `, r.` + strings.Join(ledgerColumns, ", r.") + nulls(2+lines) + `
+		FROM claim_ded_rem r WHERE r.validity_to IS NULL AND r.policy_id IN
+			(SELECT mp.policy_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL)
+		UNION ALL SELECT ` + strconv.Itoa(rowClaim) + nulls(26+len(ledgerColumns)) + `, COALESCE(c.date_to, c.date_from), c.category` + nulls(lines) + `
+		FROM claims c WHERE c.insuree_id = (SELECT me.id FROM me) AND c.validity_to IS NULL AND c.status > 2`)
 	enquiryStatements.Store(shape, q.String())
 	return q.String()
 }
 
+// The kinds of row of the enquiry statement, in its first column.
+const (
+	rowCover = iota + 1
+	rowLedger
+	rowClaim
+)
+
 // enquiryRow receives the columns of one row of the enquiry statement; one is reused for all the
 // rows of an enquiry.
 type enquiryRow struct {
-	e                                   imis.Enquiry
-	members                             int
+	kind                                int
+	dob                                 imis.Date
+	members                             sql.NullInt64
 	wire, pwire, value, status          sql.NullInt64
 	photoFile, hfCode, hfName, code     sql.NullString
-	name                                sql.NullString
+	name, category                      sql.NullString
+	chfid, lastName, otherNames, gender sql.NullString // NULL on the ledger and claim rows
+	insuree                             uuid.NullUUID
 	photo, coverID, policyID, productID uuid.NullUUID
 	productVersion                      sql.NullInt64
 	f                                   imis.CoverFacts
-	own, all, used                      [6]sql.NullInt64
+	ledger                              [6]sql.NullInt64
+	claimDate                           imis.Date
 	item, service                       lineHolder
 	photoData                           []byte
 	dest                                []any
@@ -201,15 +201,14 @@ type enquiryRow struct {
 
 func newEnquiryRow(shape enquiryShape) *enquiryRow {
 	w := &enquiryRow{}
-	w.dest = make([]any, 0, 26+3*6+2*5+1)
-	w.dest = append(w.dest, &w.e.InsureeID, &w.wire, &w.e.CHFID, &w.e.LastName, &w.e.OtherNames, &w.e.DOB, &w.e.Gender, &w.photoFile,
+	w.dest = make([]any, 0, 27+6+2+2*5+1)
+	w.dest = append(w.dest, &w.kind, &w.insuree, &w.wire, &w.chfid, &w.lastName, &w.otherNames, &w.dob, &w.gender, &w.photoFile,
 		&w.hfCode, &w.hfName, &w.members, &w.photo, &w.coverID, &w.f.EffectiveDate, &w.f.ExpiryDate, &w.policyID, &w.pwire, &w.value,
 		&w.status, &w.f.EnrollDate, &w.f.StartDate, &w.f.PolicyEffective, &w.productID, &w.productVersion, &w.code, &w.name)
-	for _, sums := range []*[6]sql.NullInt64{&w.own, &w.all, &w.used} {
-		for i := range sums {
-			w.dest = append(w.dest, &sums[i])
-		}
+	for i := range w.ledger {
+		w.dest = append(w.dest, &w.ledger[i])
 	}
+	w.dest = append(w.dest, &w.claimDate, &w.category)
 	for _, h := range []struct {
 		h      *lineHolder
 		wanted bool
@@ -222,6 +221,13 @@ func newEnquiryRow(shape enquiryShape) *enquiryRow {
 		w.dest = append(w.dest, &w.photoData)
 	}
 	return w
+}
+
+// ledgerEntry is one row of the deductible and remuneration ledger of a policy covering the
+// insuree.
+type ledgerEntry struct {
+	policy, insuree imis.ID
+	amounts         imis.Consumption
 }
 
 // findEnquiree runs the enquiry statement for the insurance number, as the acting user, and
@@ -239,19 +245,29 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 	}
 	defer rows.Close()
 	var r *enquiree
-	var unknown []int // the rows whose product's limits are not cached
+	var ledger []ledgerEntry
+	var claims []imis.ClaimDay
 	w := newEnquiryRow(shape)
 	for rows.Next() {
 		w.f = imis.CoverFacts{}
-		w.item, w.service = lineHolder{}, lineHolder{}
+		w.item, w.service, w.claimDate = lineHolder{}, lineHolder{}, imis.Date{}
 		if err := rows.Scan(w.dest...); err != nil {
 			return nil, mapError(err)
 		}
+		switch w.kind {
+		case rowLedger:
+			ledger = append(ledger, ledgerEntry{policy: w.policyID.UUID, insuree: w.insuree.UUID, amounts: consumption(w.ledger)})
+			continue
+		case rowClaim:
+			claims = append(claims, imis.ClaimDay{Date: w.claimDate, Category: w.category.String})
+			continue
+		}
 		if r == nil {
-			e := w.e
-			e.WireID, e.PhotoFile, e.FSPCode, e.FSPName = w.wire.Int64, w.photoFile.String, w.hfCode.String, w.hfName.String
+			e := imis.Enquiry{InsureeID: w.insuree.UUID, WireID: w.wire.Int64, CHFID: w.chfid.String, LastName: w.lastName.String,
+				OtherNames: w.otherNames.String, DOB: w.dob, Gender: w.gender.String, PhotoFile: w.photoFile.String,
+				FSPCode: w.hfCode.String, FSPName: w.hfName.String}
 			e.PhotoID, e.HasPhoto = w.photo.UUID, w.photo.Valid
-			r = &enquiree{e: e, members: w.members, photo: w.photoData}
+			r = &enquiree{e: e, members: int(w.members.Int64), photo: w.photoData}
 		}
 		// A coverage row whose policy is no longer current (deleted) covers nothing.
 		if !w.coverID.Valid || !w.policyID.Valid || !w.productID.Valid {
@@ -261,15 +277,6 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		f.CoverID, f.PolicyID, f.ProductID, f.ProductCode, f.ProductName = w.coverID.UUID, w.policyID.UUID, w.productID.UUID, w.code.String, w.name.String
 		f.PolicyWireID, f.PolicyValue, f.PolicyStatus = w.pwire.Int64, imis.Money(w.value.Int64), int(w.status.Int64)
 		product := productVersion{f.ProductID, int(w.productVersion.Int64)}
-		limits, known := db.limits.get(product)
-		if known {
-			f.Limits = limits
-		} else {
-			unknown = append(unknown, len(r.rows))
-		}
-		f.Ledger = imis.DedRem{Insuree: consumption(w.own), Family: consumption(w.all)}
-		f.Used = imis.ClaimsUsed{Hospitalization: w.used[0].Int64, Visit: w.used[1].Int64, Consultation: w.used[2].Int64,
-			Surgery: w.used[3].Int64, Delivery: w.used[4].Int64, Antenatal: w.used[5].Int64}
 		r.rows = append(r.rows, coverRow{facts: f, product: product, item: lineCover(f, w.item), service: lineCover(f, w.service)})
 	}
 	if err := rows.Err(); err != nil {
@@ -279,10 +286,20 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	rows.Close() // before reading the products not yet cached, which may need the same connection
-	for _, i := range unknown {
-		if r.rows[i].facts.Limits, err = db.productLimits(ctx, r.rows[i].product); err != nil {
+	for i := range r.rows {
+		f := &r.rows[i].facts
+		if f.Limits, err = db.productLimits(ctx, r.rows[i].product); err != nil {
 			return nil, err
 		}
+		for _, l := range ledger {
+			if l.policy == f.PolicyID {
+				f.Ledger.Family.Add(l.amounts)
+				if l.insuree == r.e.InsureeID {
+					f.Ledger.Insuree.Add(l.amounts)
+				}
+			}
+		}
+		f.Used = imis.CountClaims(claims, f.EffectiveDate, f.ExpiryDate)
 	}
 	return r, nil
 }

@@ -231,6 +231,8 @@ func TestEnquireAndEligibility(t *testing.T) {
 	cl0 := f.claim(famA, a1, hf.ID, icd, "CL0", "2025-06-01", 16, "S")
 	f.line("claim_items", "item_id", famA, cl0, i1, 1, 200, nil)
 	f.dedRem(famA, pa0, a1, cl0, 50000, 0)
+	// Next period's surgery is after this period's expiry.
+	f.claim(famA, a1, hf.ID, icd, "CLN", "2027-01-05", 16, "S")
 
 	// Family B: six members under a policy ceiling, expired last year, and an old policy.
 	famB := f.family(tr.v1, tr.d1)
@@ -293,7 +295,8 @@ func TestEnquireAndEligibility(t *testing.T) {
 		wantMoney(t, "Ded2", c.Ded2, "380.00")
 		wantMoney(t, "Ceiling1", c.Ceiling1, "7499.50")
 		wantMoney(t, "Ceiling2", c.Ceiling2, "7499.50")
-		// Two surgeries a period, one in this period (CL1; CL2 is only entered, CL0 was last year).
+		// Two surgeries a period, one in this period (CL1; CL2 is only entered, CL0 was last year,
+		// CLN is next year).
 		wantCount(t, "surgeries left", c.Left.Surgery, 1)
 		wantCount(t, "consultations left", c.Left.Consultation, -1)
 		wantCount(t, "visits left", c.Left.Visit, 2)

@@ -117,7 +117,12 @@ func (db *DB) Close() error {
 // enquiry's takes longer to compile than to run. On PostgreSQL the driver already keeps each
 // connection's statements prepared by text, and a database/sql statement would be prepared again,
 // and planned afresh, on every connection the pool hands it.
+//
+// These reads take about a millisecond, so they are not cancelled with the request: a cancellable
+// context makes database/sql start a goroutine per query to watch it, which under load cost more
+// than a query the client left would.
 func (db *DB) queryPrepared(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if db.Engine == Postgres {
 		return db.read.QueryContext(ctx, text, args...)
 	}
