@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -411,8 +412,13 @@ func BenchmarkEnquiryOpenLoop(b *testing.B) {
 	seq := picks(chfids, rate*(seconds+2))
 	openLoop(u.Host, token, seq[:2*rate], rate, workers) // warm-up: connections, caches
 	from := time.Now()
+	stolen, stealKnown := stealTime()
 	r := openLoop(u.Host, token, seq[2*rate:], rate, workers)
 	to := time.Now()
+	if after, ok := stealTime(); ok && stealKnown {
+		// The host's share of this machine's CPU during the run: the tail depends on it (docs/benchmarks.md).
+		b.ReportMetric((after-stolen).Seconds()/to.Sub(from).Seconds(), "steal-vcpu")
+	}
 	if len(r.latencies) == 0 {
 		b.Fatalf("no enquiry succeeded (%d errors, first: %v)", r.errors, r.firstErr)
 	}
@@ -664,6 +670,28 @@ func openLoop(host, token string, seq []string, rate, workers int) loadResult {
 	return r
 }
 
+// stealTime is the CPU time the hypervisor has taken from this machine's virtual CPUs since boot
+// (the steal column of /proc/stat), when the system reports it.
+func stealTime() (time.Duration, bool) {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := bytes.Cut(stat, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, false
+	}
+	ticks, err := strconv.ParseInt(fields[8], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(ticks) * time.Second / userHZ, true
+}
+
+// userHZ is the unit of /proc/stat's times, 100 on every architecture Linux runs Go on.
+const userHZ = 100
+
 // envInt reads a positive integer setting, or def when it is unset.
 func envInt(b *testing.B, name string, def int) int {
 	s := os.Getenv(name)
@@ -707,5 +735,20 @@ func TestLoadClientReadsAnswers(t *testing.T) {
 		if (err != nil) != want.fails || (!want.fails && n != want.size) {
 			t.Errorf("%s: %d bytes, %v; want %d bytes, failure %v", want.chfid, n, err, want.size, want.fails)
 		}
+	}
+}
+
+// TestStealTime checks that the load test can read the host's share of the CPU where the tail
+// depends on it, on Linux.
+func TestStealTime(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("steal time is read from Linux's /proc/stat")
+	}
+	first, ok := stealTime()
+	if !ok || first < 0 {
+		t.Fatalf("steal time %v, %v", first, ok)
+	}
+	if later, ok := stealTime(); !ok || later < first {
+		t.Errorf("steal time went from %v to %v (%v)", first, later, ok)
 	}
 }
