@@ -14,9 +14,9 @@ import (
 
 // The enquiry is the busiest read of the scheme (every visit at a facility starts with one), so
 // it is one indexed statement: the insuree by insurance number joined with all their coverage
-// rows, policies and products, each row with its policy's deductible and remuneration ledger and
-// the insuree's claims counted per category in the row's period. Folding the ledger and the
-// counts in saves two round trips, which under load cost more than the sums themselves. The
+// rows, policies and products, followed by the ledger entries of those policies and the
+// insuree's claims, which Go sums per policy and counts per coverage period. Reading them in the
+// same statement saves two round trips, which under load cost more than the rows. The
 // eligibility check adds a look-up of the item or service code and one grouped read of its claim
 // lines. The rules themselves are the pure functions of package imis.
 
@@ -40,11 +40,6 @@ var limitColumns = func() []string {
 
 // ledgerColumns are the amounts of the deductible and remuneration ledger (claim_ded_rem).
 var ledgerColumns = []string{"ded_g", "ded_ip", "ded_op", "rem_g", "rem_ip", "rem_op"}
-
-// usedCategories are the claim categories whose use the enquiry counts, in the order of the
-// columns that carry them.
-var usedCategories = []string{imis.CategoryHospitalization, imis.CategoryVisit, imis.CategoryConsultation,
-	imis.CategorySurgery, imis.CategoryDelivery, imis.CategoryAntenatal}
 
 // lineColumns are the product-line columns the eligibility check reads.
 var lineColumns = []string{"waiting_period_adult", "waiting_period_child", "limit_no_adult", "limit_no_child"}
@@ -111,8 +106,8 @@ func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID, photo b
 //
 // Go sums the ledger per policy and counts the claims per coverage period: grouping them in SQL
 // made PostgreSQL's executor start-up, which dominates a statement this short, a quarter dearer.
-// Every column of the other branches is typed in the first, as PostgreSQL resolves the types of a
-// UNION from its first branch with a type.
+// The first branch types the columns only the other branches fill: PostgreSQL would take a column
+// that is NULL in the first two branches for text, and then refuse the third's date.
 func enquiryStatement(shape enquiryShape) string {
 	if s, ok := enquiryStatements.Load(shape); ok {
 		return s.(string)

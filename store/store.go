@@ -132,8 +132,8 @@ func (r sqlRows) Close() { r.Rows.Close() }
 // every value through the driver interface cost the enquiry 41 of its 150 allocations.
 //
 // These reads take about a millisecond, so they are not cancelled with the request: a cancellable
-// context makes the driver or database/sql start a goroutine per query to watch it, which under
-// load cost more than a query the client left would.
+// context makes database/sql start a goroutine per query to watch it, and pgx register a
+// callback, work that a read this short never needs.
 func (db *DB) queryPrepared(ctx context.Context, text string, args ...any) (readRows, error) {
 	ctx = context.WithoutCancel(ctx)
 	if db.Engine == Postgres {
