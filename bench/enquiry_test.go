@@ -55,6 +55,7 @@ const (
 	envWorkers  = "IMIS_BENCH_WORKERS"
 	envURL      = "IMIS_BENCH_URL"
 	envCHFIDs   = "IMIS_BENCH_CHFIDS"
+	envClaims   = "IMIS_BENCH_CLAIMS"
 )
 
 // DefaultEnquiryFamilies makes about 250,000 insurees, the size the enquiry target is set for.
@@ -114,6 +115,10 @@ func population(b *testing.B) *enquiryFixture {
 		if err != nil {
 			b.Fatal(err)
 		}
+		claims, err := addClaims(ctx, db, raw, envInt(b, envClaims, 0))
+		if err != nil {
+			b.Fatal(err)
+		}
 		if err := settle(db.Engine, raw); err != nil {
 			b.Fatal(err)
 		}
@@ -138,8 +143,8 @@ func population(b *testing.B) *enquiryFixture {
 		}
 		f.ctx = imis.NewContextWithUser(context.Background(), u)
 		enquiryFix = f
-		b.Logf("enquiry fixture on %s: %d families, %d insurees, %d photos, built in %s",
-			db.Engine, sum.Families, sum.Insurees, n, time.Since(start).Round(time.Second))
+		b.Logf("enquiry fixture on %s: %d families, %d insurees, %d photos, %d claims, built in %s",
+			db.Engine, sum.Families, sum.Insurees, n, claims, time.Since(start).Round(time.Second))
 	})
 	if enquiryFix.db == nil {
 		b.Fatal("the enquiry fixture failed to build")
@@ -283,6 +288,70 @@ func addPhotos(ctx context.Context, db *store.DB, raw *sql.DB, ids []imis.ID, ch
 		return 0, err
 	}
 	return counts["photos"], nil
+}
+
+// claimValuated is the status of a valuated claim (claims-domain.md), one the enquiry counts.
+const claimValuated = 16
+
+// claimColumns and dedRemColumns are the columns addClaims writes.
+var (
+	claimColumns = []string{"id", "version", "validity_from", "family_id", "code", "insuree_id", "hf_id", "date_from",
+		"date_claimed", "icd_id", "category", "status", "review_status", "feedback_status", "rejection_reason"}
+	dedRemColumns = []string{"id", "family_id", "policy_id", "insuree_id", "claim_id", "ded_g", "rem_g", "validity_from"}
+)
+
+// addClaims gives every paid coverage period perCover valuated claims, 70 days apart from its
+// start and of the categories H, V, C and S in turn, each with its ledger entry, so that the
+// enquiry reads the rows a running scheme has (IMIS_BENCH_CLAIMS; the default is none, the
+// target's conditions). The claims module will write them itself; until then they are plain rows.
+func addClaims(ctx context.Context, db *store.DB, raw *sql.DB, perCover int) (int, error) {
+	if perCover <= 0 {
+		return 0, nil
+	}
+	type cover struct {
+		insuree, policy, family imis.ID
+		from                    imis.Date
+	}
+	var covers []cover
+	var hf, icd imis.ID
+	if err := raw.QueryRow("SELECT (SELECT id FROM health_facilities ORDER BY code LIMIT 1), (SELECT id FROM diagnoses ORDER BY code LIMIT 1)").Scan(&hf, &icd); err != nil {
+		return 0, err
+	}
+	rows, err := raw.Query(`SELECT ip.insuree_id, ip.policy_id, i.family_id, ip.effective_date FROM insuree_policies ip
+		JOIN insurees i ON i.id = ip.insuree_id AND i.validity_to IS NULL
+		WHERE ip.validity_to IS NULL AND ip.effective_date IS NOT NULL ORDER BY i.wire_id, ip.effective_date`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var c cover
+		if err := rows.Scan(&c.insuree, &c.policy, &c.family, &c.from); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		covers = append(covers, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	categories := []string{imis.CategoryHospitalization, imis.CategoryVisit, imis.CategoryConsultation, imis.CategorySurgery}
+	_, counts, err := db.Bulk(ctx, "bench", map[string]any{"stage": "claims"}, func(l *store.Loader) error {
+		for i, c := range covers {
+			for k := range perCover {
+				id, day := imis.NewID(), c.from.AddDays(70*k)
+				if err := l.Add("claims", claimColumns, id, 1, l.Now(), c.family, "B"+strconv.Itoa(i*perCover+k), c.insuree, hf,
+					day, day, icd, categories[k%len(categories)], claimValuated, 1, 1, 0); err != nil {
+					return err
+				}
+				if err := l.Add("claim_ded_rem", dedRemColumns, imis.NewID(), c.family, c.policy, c.insuree, id, 1000, 5000, l.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return counts["claims"], err
 }
 
 // settle brings the database to the steady state of a scheme that has been running for a while,

@@ -14,8 +14,8 @@ import (
 
 // The enquiry is the busiest read of the scheme (every visit at a facility starts with one), so
 // it is one indexed statement: the insuree by insurance number joined with all their coverage
-// rows, policies and products, followed by the ledger entries of those policies and the
-// insuree's claims, which Go sums per policy and counts per coverage period. Reading them in the
+// rows, policies and products, followed by the ledger of those policies and the insuree's
+// claims, which Go adds up per policy and counts per coverage period. Reading them in the
 // same statement saves two round trips, which under load cost more than the rows. The
 // eligibility check adds a look-up of the item or service code and one grouped read of its claim
 // lines. The rules themselves are the pure functions of package imis.
@@ -101,11 +101,14 @@ func enquiryArgs(chfid string, u *imis.User, itemID, serviceID *imis.ID, photo b
 //     have none). The insuree's columns repeat on each row, which costs less than a second round
 //     trip. The item's and the service's product lines come next (a product has at most one per
 //     item or service), then the photo.
-//   - rowLedger: one deductible and remuneration entry of a covering policy, with its insuree.
+//   - rowLedger: the deductible and remuneration entries of a covering policy for one member of
+//     the family, summed.
 //   - rowClaim: one claim's target date and category.
 //
-// Go sums the ledger per policy and counts the claims per coverage period: grouping them in SQL
-// made PostgreSQL's executor start-up, which dominates a statement this short, a quarter dearer.
+// Go adds up the ledger per policy and counts the claims per coverage period. Joining grouped
+// derived tables to the coverage rows instead made PostgreSQL's executor start-up, which dominates
+// a statement this short, a quarter dearer; the ledger's one short group keeps the rows few, as a
+// policy has a ledger entry per claim of each member.
 // The first branch types the columns only the other branches fill: PostgreSQL would take a column
 // that is NULL in the first two branches for text, and then refuse the third's date.
 func enquiryStatement(shape enquiryShape) string {
@@ -156,10 +159,15 @@ func enquiryStatement(shape enquiryShape) string {
 	// The other branches name the insuree by a scalar subquery rather than by joining me: without
 	// statistics, SQLite would otherwise scan every coverage row and look each up in me.
 	nulls := func(n int) string { return strings.Repeat(", NULL", n) }
+	var sums string
+	for _, c := range ledgerColumns {
+		sums += ", CAST(SUM(r." + c + ") AS BIGINT)"
+	}
 	q.WriteString(`
-		UNION ALL SELECT ` + strconv.Itoa(rowLedger) + `, r.insuree_id` + nulls(14) + `, r.policy_id` + nulls(10) + `, r.` + strings.Join(ledgerColumns, ", r.") + nulls(2+lines) + `
+		UNION ALL SELECT ` + strconv.Itoa(rowLedger) + `, r.insuree_id` + nulls(14) + `, r.policy_id` + nulls(10) + sums + nulls(2+lines) + `
 		FROM claim_ded_rem r WHERE r.validity_to IS NULL AND r.policy_id IN
 			(SELECT mp.policy_id FROM insuree_policies mp WHERE mp.insuree_id = (SELECT me.id FROM me) AND mp.validity_to IS NULL)
+		GROUP BY r.policy_id, r.insuree_id
 		UNION ALL SELECT ` + strconv.Itoa(rowClaim) + nulls(26+len(ledgerColumns)) + `, COALESCE(c.date_to, c.date_from), c.category` + nulls(lines) + `
 		FROM claims c WHERE c.insuree_id = (SELECT me.id FROM me) AND c.validity_to IS NULL AND c.status > 2`)
 	enquiryStatements.Store(shape, q.String())
@@ -218,9 +226,8 @@ func newEnquiryRow(shape enquiryShape) *enquiryRow {
 	return w
 }
 
-// ledgerEntry is one row of the deductible and remuneration ledger of a policy covering the
-// insuree.
-type ledgerEntry struct {
+// ledgerShare is what a policy covering the insuree has deducted and remunerated for one member.
+type ledgerShare struct {
 	policy, insuree imis.ID
 	amounts         imis.Consumption
 }
@@ -240,7 +247,7 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 	}
 	defer rows.Close()
 	var r *enquiree
-	var ledger []ledgerEntry
+	var ledger []ledgerShare
 	var claims []imis.ClaimDay
 	w := newEnquiryRow(shape)
 	for rows.Next() {
@@ -251,7 +258,7 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		}
 		switch w.kind {
 		case rowLedger:
-			ledger = append(ledger, ledgerEntry{policy: w.policyID.UUID, insuree: w.insuree.UUID, amounts: consumption(w.ledger)})
+			ledger = append(ledger, ledgerShare{policy: w.policyID.UUID, insuree: w.insuree.UUID, amounts: consumption(w.ledger)})
 			continue
 		case rowClaim:
 			claims = append(claims, imis.ClaimDay{Date: w.claimDate, Category: w.category.String})
