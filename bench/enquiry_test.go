@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -20,7 +19,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,7 +50,7 @@ const (
 	envFamilies = "IMIS_BENCH_FAMILIES"
 	envRate     = "IMIS_BENCH_RATE"
 	envSeconds  = "IMIS_BENCH_SECONDS"
-	envWorkers  = "IMIS_BENCH_WORKERS"
+	envConns    = "IMIS_BENCH_CONNS"
 	envURL      = "IMIS_BENCH_URL"
 	envCHFIDs   = "IMIS_BENCH_CHFIDS"
 	envClaims   = "IMIS_BENCH_CLAIMS"
@@ -472,80 +470,6 @@ func enquire(c *http.Client, base, token, chfid string) (int64, error) {
 	return n, nil
 }
 
-// BenchmarkEnquiryOpenLoop sends enquiries at a constant rate, whatever the answers' latency,
-// and measures each one from the moment it was due rather than from when it was sent, so that a
-// slow answer delaying the next send (coordinated omission) cannot hide queueing. The load runs
-// once per call, whatever b.N, after a warm-up of 2 s; ns/op is suppressed.
-func BenchmarkEnquiryOpenLoop(b *testing.B) {
-	rate := envInt(b, envRate, 1000)
-	seconds := envInt(b, envSeconds, 20)
-	workers := envInt(b, envWorkers, 64)
-	if rate <= 0 || rate > 20000 || seconds <= 0 || seconds > 600 || workers <= 0 || workers > 1024 {
-		b.Fatalf("%s=%d, %s=%d, %s=%d: out of bounds (rate 1-20,000/s, 1-600 s, 1-1,024 workers)",
-			envRate, rate, envSeconds, seconds, envWorkers, workers)
-	}
-	base, token, chfids := loadTarget(b)
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	seq := picks(chfids, rate*(seconds+2))
-	openLoop(u.Host, token, seq[:2*rate], rate, workers) // warm-up: connections, caches
-	from := time.Now()
-	stolen, stealKnown := stealTime()
-	r := openLoop(u.Host, token, seq[2*rate:], rate, workers)
-	to := time.Now()
-	if after, ok := stealTime(); ok && stealKnown {
-		// The host's share of this machine's CPU during the run: the tail depends on it (docs/benchmarks.md).
-		b.ReportMetric((after-stolen).Seconds()/to.Sub(from).Seconds(), "steal-vcpu")
-	}
-	if len(r.latencies) == 0 {
-		b.Fatalf("no enquiry succeeded (%d errors, first: %v)", r.errors, r.firstErr)
-	}
-	// Answers that carry a photo (10 % of insurees, 40 KB of base64) are reported apart, since
-	// they make most of the tail.
-	var with, without []time.Duration
-	for i, d := range r.latencies {
-		if r.sizes[i] > photoAnswer {
-			with = append(with, d)
-		} else {
-			without = append(without, d)
-		}
-	}
-	lat := r.latencies
-	for _, s := range [][]time.Duration{lat, with, without} {
-		slices.Sort(s)
-	}
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	at := func(s []time.Duration, q float64) float64 { return ms(s[min(len(s)-1, int(q*float64(len(s))))]) }
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(float64(rate), "target-req/s")
-	b.ReportMetric(float64(len(lat))/r.elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(r.errors), "errors")
-	for _, p := range []struct {
-		unit string
-		q    float64
-	}{{"p50-ms", 0.50}, {"p90-ms", 0.90}, {"p99-ms", 0.99}, {"p99.9-ms", 0.999}} {
-		b.ReportMetric(at(lat, p.q), p.unit)
-	}
-	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
-	b.ReportMetric(ms(r.maxLag), "send-lag-ms")
-	// The window lets the load be matched with what else the machine ran meanwhile.
-	b.Logf("measured %s to %s, %d workers", from.Format("15:04:05"), to.Format("15:04:05"), workers)
-	for _, part := range []struct {
-		name string
-		lat  []time.Duration
-	}{{"with photo", with}, {"without photo", without}} {
-		if len(part.lat) > 0 {
-			b.Logf("%s: %d answers, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", part.name, len(part.lat),
-				at(part.lat, 0.5), at(part.lat, 0.9), at(part.lat, 0.99), ms(part.lat[len(part.lat)-1]))
-		}
-	}
-	if r.errors > 0 {
-		b.Logf("%d of %d enquiries failed; first: %v", r.errors, len(seq)-2*rate, r.firstErr)
-	}
-}
-
 // loadTarget is the server the open-loop test loads: the in-process fixture, or the loopback
 // server of IMIS_BENCH_URL with the insurance numbers of IMIS_BENCH_CHFIDS.
 func loadTarget(b *testing.B) (base, token string, chfids []string) {
@@ -576,178 +500,6 @@ func loadTarget(b *testing.B) (base, token string, chfids []string) {
 		b.Fatalf("%s: no insurance numbers (%v)", envCHFIDs, err)
 	}
 	return base, restLogin(b, http.DefaultClient, base, "Admin", "admin123"), chfids
-}
-
-// loadResult is what one open-loop run measured.
-type loadResult struct {
-	latencies []time.Duration // of the successful requests, from the moment each was due
-	sizes     []int64         // of their answers, in the same order
-	errors    int
-	firstErr  error
-	elapsed   time.Duration // from the first due time to the last answer
-	maxLag    time.Duration // how late a worker woke for a request at worst: the generator's own delay
-}
-
-// loadClient sends enquiries over one keep-alive connection, writing each request itself and
-// reading the answer in the same goroutine. The load generator shares the two cores with the
-// server and the database, and net/http's client costs more CPU per request than the server's
-// whole handler (a reader and a writer goroutine per connection); this one costs a fraction, as
-// wrk would.
-type loadClient struct {
-	host, token string
-	conn        net.Conn
-	r           *bufio.Reader
-	req         []byte
-}
-
-// enquire sends one enquiry and reads the whole answer, returning its size. After an error the
-// connection is dropped and the next call dials again.
-func (c *loadClient) enquire(chfid string) (int64, error) {
-	if c.conn == nil {
-		conn, err := net.DialTimeout("tcp", c.host, 5*time.Second)
-		if err != nil {
-			return 0, err
-		}
-		c.conn, c.r = conn, bufio.NewReaderSize(conn, 64<<10)
-	}
-	c.req = append(c.req[:0], "GET /rest/api/insuree/"...)
-	c.req = append(c.req, url.PathEscape(chfid)...)
-	c.req = append(c.req, "/enquire HTTP/1.1\r\nHost: "...)
-	c.req = append(c.req, c.host...)
-	c.req = append(c.req, "\r\nAuthorization: Bearer "...)
-	c.req = append(c.req, c.token...)
-	c.req = append(c.req, "\r\n\r\n"...)
-	n, err := c.exchange()
-	if err != nil {
-		c.conn.Close()
-		c.conn = nil
-		return n, fmt.Errorf("enquire %s: %w", chfid, err)
-	}
-	return n, nil
-}
-
-func (c *loadClient) exchange() (int64, error) {
-	if err := c.conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
-		return 0, err
-	}
-	if _, err := c.conn.Write(c.req); err != nil {
-		return 0, err
-	}
-	return c.readAnswer()
-}
-
-// readAnswer reads one answer and returns its body's size. The server answers the enquiry with
-// a Content-Length, so the client needs no more of HTTP than that, and builds no response or
-// header map per answer on the cores the server and the database share.
-func (c *loadClient) readAnswer() (int64, error) {
-	status, err := c.r.ReadSlice('\n')
-	if err != nil {
-		return 0, err
-	}
-	// The line lives in the reader's buffer until the next read: judge it now.
-	var refused error
-	if !bytes.HasPrefix(status, []byte("HTTP/1.1 200 ")) {
-		refused = fmt.Errorf("status line %q", bytes.TrimRight(status, "\r\n"))
-	}
-	length, closing := int64(-1), false
-	for {
-		line, err := c.r.ReadSlice('\n')
-		if err != nil {
-			return 0, err
-		}
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) == 0 {
-			break
-		}
-		name, value, found := bytes.Cut(line, []byte(":"))
-		if !found {
-			return 0, fmt.Errorf("malformed header line %q", line)
-		}
-		value = bytes.TrimSpace(value)
-		switch {
-		case bytes.EqualFold(name, []byte("Content-Length")):
-			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 {
-				return 0, fmt.Errorf("Content-Length %q", value)
-			}
-		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			return 0, fmt.Errorf("unexpected Transfer-Encoding %q", value)
-		case bytes.EqualFold(name, []byte("Connection")) && bytes.EqualFold(value, []byte("close")):
-			closing = true
-		}
-	}
-	if length < 0 {
-		return 0, errors.New("an answer without Content-Length")
-	}
-	n, err := c.r.Discard(int(length))
-	switch {
-	case err != nil:
-		return int64(n), err
-	case refused != nil:
-		return int64(n), refused
-	case closing:
-		return int64(n), errors.New("the server closed the connection")
-	}
-	return int64(n), nil
-}
-
-func (c *loadClient) close() {
-	if c.conn != nil {
-		c.conn.Close()
-	}
-}
-
-// openLoop sends the enquiries of seq at rate per second from a pool of workers, each with its
-// own connection to host: worker w sends requests w, w+workers, w+2·workers… each when it is due.
-// Each worker keeps its own schedule rather than taking requests from a dispatcher, which saves
-// a hand-over per request on a machine whose two cores the server and the database share. A
-// request whose worker is still busy with an earlier one goes out late, and that wait counts in
-// its latency.
-func openLoop(host, token string, seq []string, rate, workers int) loadResult {
-	interval := time.Second / time.Duration(rate)
-	lat := make([]time.Duration, len(seq))
-	size := make([]int64, len(seq))
-	ok := make([]bool, len(seq))
-	errs := make([]error, len(seq))
-	start := time.Now().Add(10 * time.Millisecond)
-	due := func(i int) time.Time { return start.Add(time.Duration(i) * interval) }
-	finished := make([]time.Time, workers)
-	lags := make([]time.Duration, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			c := &loadClient{host: host, token: token}
-			defer c.close()
-			for i := w; i < len(seq); i += workers {
-				at := due(i)
-				if d := time.Until(at); d > 0 {
-					time.Sleep(d)
-					lags[w] = max(lags[w], time.Since(at))
-				}
-				n, err := c.enquire(seq[i])
-				now := time.Now()
-				if err != nil {
-					errs[i] = err
-				} else {
-					lat[i], size[i], ok[i] = now.Sub(at), n, true
-				}
-				finished[w] = now
-			}
-		})
-	}
-	wg.Wait()
-	r := loadResult{maxLag: slices.Max(lags), elapsed: slices.MaxFunc(finished, time.Time.Compare).Sub(start)}
-	for i, good := range ok {
-		switch {
-		case good:
-			r.latencies, r.sizes = append(r.latencies, lat[i]), append(r.sizes, size[i])
-		case errs[i] != nil:
-			r.errors++
-			if r.firstErr == nil {
-				r.firstErr = errs[i]
-			}
-		}
-	}
-	return r
 }
 
 // stealTime is the CPU time the hypervisor has taken from this machine's virtual CPUs since boot
@@ -824,39 +576,6 @@ func envInt(b *testing.B, name string, def int) int {
 		b.Fatalf("%s=%q: %v", name, s, err)
 	}
 	return n
-}
-
-// TestLoadClientReadsAnswers checks the generator's reader of answers against net/http's server:
-// sizes on a kept-alive connection, and a refusal for what it does not read.
-func TestLoadClientReadsAnswers(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch strings.TrimPrefix(r.URL.Path, "/rest/api/insuree/") {
-		case "111111111/enquire": // larger than the reader's buffer, with its length as writeJSON sends it
-			w.Header().Set("Content-Length", strconv.Itoa(70<<10))
-			w.Write(bytes.Repeat([]byte("a"), 70<<10))
-		case "222222222/enquire":
-			w.Write([]byte(`{"ok":true}`))
-		case "333333333/enquire":
-			http.NotFound(w, r)
-		default: // streamed without a length
-			w.(http.Flusher).Flush()
-			w.Write([]byte("late"))
-		}
-	}))
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	c := &loadClient{host: u.Host, token: "t"}
-	defer c.close()
-	for _, want := range []struct {
-		chfid string
-		size  int64
-		fails bool
-	}{{"111111111", 70 << 10, false}, {"222222222", 11, false}, {"333333333", 0, true}, {"222222222", 11, false}, {"444444444", 0, true}} {
-		n, err := c.enquire(want.chfid)
-		if (err != nil) != want.fails || (!want.fails && n != want.size) {
-			t.Errorf("%s: %d bytes, %v; want %d bytes, failure %v", want.chfid, n, err, want.size, want.fails)
-		}
-	}
 }
 
 // TestStealTime checks that the load test can read the host's share of the CPU where the tail
