@@ -3,7 +3,7 @@
 # families (about 250,000 insurees), a photo of 30 KB on every tenth insuree, then
 # GET /rest/api/insuree/{chfid}/enquire for random existing numbers, twice:
 #   1. closed loop with wrk (throughput, and the latency at that saturation);
-#   2. open loop at a constant rate with the Go load test (bench/enquiry_test.go,
+#   2. open loop at a constant rate with the Go load test (bench/loadgen_linux_test.go,
 #      BenchmarkEnquiryOpenLoop), which times each request from when it was due, so that the
 #      p99 at 1,000 req/s is honest (Debian's wrk has no constant-rate mode).
 # Usage: scripts/bench-enquiry.sh [--db DSN] [--families 62500] [--duration 10s] [--connections 16]
