@@ -21,10 +21,11 @@ import (
 )
 
 // The load generator shares the two cores with the server and the database, so it costs as
-// little CPU per request as it can, the way wrk2 does: one thread, non-blocking sockets outside
-// Go's poller, one epoll set and a timerfd for the schedule. Goroutines with their own timers
-// and connections cost 0.23 ms of CPU per request here, a quarter of the whole machine's work
-// per enquiry, and the server's tail depends on the CPU left over.
+// little CPU per request as it can, the way wrk2 does: each event loop is one thread with
+// non-blocking sockets outside Go's poller, one epoll set and a timerfd for the schedule.
+// Goroutines with their own timers and connections cost 0.23 ms of CPU per request here, a
+// quarter of the whole machine's work per enquiry, and the server's tail depends on the CPU left
+// over.
 
 // BenchmarkEnquiryOpenLoop sends enquiries at a constant rate, whatever the answers' latency,
 // and measures each one from the moment it was due rather than from when it was sent, so that a
@@ -211,7 +212,7 @@ func openLoop(host, token string, seq []string, rate, conns int) (loadResult, er
 		}
 	}()
 	for k := range loops {
-		g, err := newLoadGenerator(host, token, conns/loops+min(1, max(0, conns%loops-k)))
+		g, err := newLoadGenerator(host, token, (conns+loops-1-k)/loops)
 		if err != nil {
 			return loadResult{}, err
 		}
@@ -344,6 +345,9 @@ var monotonic = func() func() time.Duration {
 	return func() time.Duration { return base + time.Since(at) }
 }()
 
+// answerTimeout is how long the generator waits for an answer before it counts a failure.
+var answerTimeout = 10 * time.Second
+
 // run sends requests first, first+stride, first+2·stride… of the schedule and returns how
 // late it woke for a due request at worst.
 func (g *loadGenerator) run(s *loadSchedule, first, stride int) (time.Duration, error) {
@@ -404,12 +408,21 @@ func (g *loadGenerator) run(s *loadSchedule, first, stride int) (time.Duration, 
 			}
 			armed = wake
 		}
-		n, err := unix.EpollWait(g.epfd, events, -1)
+		n, err := unix.EpollWait(g.epfd, events, 1000)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
 		if err != nil {
 			return maxLag, err
+		}
+		if n == 0 { // a second without an event: give up on answers that are long overdue
+			for i, c := range g.conns {
+				if c.req >= 0 && monotonic()-due(c.req) > answerTimeout {
+					if err := fail(i, c, fmt.Errorf("enquire %s: no answer within %v", s.seq[c.req], answerTimeout)); err != nil {
+						return maxLag, err
+					}
+				}
+			}
 		}
 		for _, ev := range events[:n] {
 			if ev.Fd < 0 {
@@ -471,7 +484,7 @@ func (g *loadGenerator) run(s *loadSchedule, first, stride int) (time.Duration, 
 
 // TestOpenLoopReadsAnswers runs the generator against net/http's server: answers' sizes over
 // kept-alive connections, a failure for what it does not read with a new connection after it,
-// and the schedule kept.
+// the schedule kept, and a failure for an answer that does not come.
 func TestOpenLoopReadsAnswers(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch strings.TrimPrefix(r.URL.Path, "/rest/api/insuree/") {
@@ -485,6 +498,8 @@ func TestOpenLoopReadsAnswers(t *testing.T) {
 		case "555555555/enquire":
 			w.Header().Set("Connection", "close")
 			w.Write([]byte(`{}`))
+		case "666666666/enquire": // no answer until the generator gives up and hangs up
+			<-r.Context().Done()
 		default: // streamed without a length
 			w.(http.Flusher).Flush()
 			w.Write([]byte("late"))
@@ -508,5 +523,11 @@ func TestOpenLoopReadsAnswers(t *testing.T) {
 		if r.elapsed < 70*time.Millisecond {
 			t.Errorf("%d connections: all answered %v after the first was due: the schedule was not kept", conns, r.elapsed)
 		}
+	}
+	defer func(was time.Duration) { answerTimeout = was }(answerTimeout)
+	answerTimeout = 100 * time.Millisecond
+	r, err := openLoop(u.Host, "t", []string{"666666666", "222222222"}, 100, 2)
+	if err != nil || r.errors != 1 || r.firstErr == nil || !strings.Contains(r.firstErr.Error(), "no answer") || !slices.Equal(r.sizes, []int64{11}) {
+		t.Errorf("a server that does not answer: %d errors, first %v, sizes %v, %v; want the one failure", r.errors, r.firstErr, r.sizes, err)
 	}
 }
