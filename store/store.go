@@ -50,6 +50,9 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// sqliteReaders is how many connections read a SQLite file at once.
+const sqliteReaders = 16
+
 // Open connects to the database named by dsn: a postgres:// URL or a SQLite file path.
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
@@ -85,7 +88,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if db.read, err = sql.Open("sqlite", base); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		db.read.SetMaxOpenConns(16)
+		db.read.SetMaxOpenConns(sqliteReaders)
+		// database/sql keeps two idle connections by default and closes the others as they
+		// come back: each reopening reads the schema again and loses the prepared statements,
+		// which under load cost more than the queries.
+		db.read.SetMaxIdleConns(sqliteReaders)
 		db.Engine = SQLite
 	}
 	if err := db.read.PingContext(ctx); err != nil {
