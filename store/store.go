@@ -65,6 +65,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if cfg.MaxConns < 8 {
 			cfg.MaxConns = 8
 		}
+		cfg.AfterConnect = registerUUIDCodec
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
