@@ -28,7 +28,7 @@ func (c uuidCodec) PlanScan(m *pgtype.Map, oid uint32, format int16, target any)
 
 type scanBinaryUUID struct{}
 
-// Scan leaves the zero UUID for NULL, as uuid.UUID's own Scan does.
+// Scan takes NULL as the zero UUID rather than failing, as uuid.UUID's own Scan accepts NULL.
 func (scanBinaryUUID) Scan(src []byte, dst any) error {
 	id := dst.(*uuid.UUID)
 	if src == nil {
