@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -11,14 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -470,57 +467,6 @@ func enquire(c *http.Client, base, token, chfid string) (int64, error) {
 	return n, nil
 }
 
-// loadTarget is the server the open-loop test loads: the in-process fixture, or the loopback
-// server of IMIS_BENCH_URL with the insurance numbers of IMIS_BENCH_CHFIDS.
-func loadTarget(b *testing.B) (base, token string, chfids []string) {
-	base = strings.TrimRight(os.Getenv(envURL), "/")
-	if base == "" {
-		f := population(b)
-		return f.server.URL, f.token, f.chfids
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatalf("%s: %v", envURL, err)
-	}
-	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		b.Fatalf("%s=%s: the load test only targets loopback", envURL, base)
-	}
-	file, err := os.Open(os.Getenv(envCHFIDs))
-	if err != nil {
-		b.Fatalf("%s: %v", envCHFIDs, err)
-	}
-	defer file.Close()
-	sc := bufio.NewScanner(file)
-	for sc.Scan() {
-		if s := strings.TrimSpace(sc.Text()); s != "" {
-			chfids = append(chfids, s)
-		}
-	}
-	if err := sc.Err(); err != nil || len(chfids) == 0 {
-		b.Fatalf("%s: no insurance numbers (%v)", envCHFIDs, err)
-	}
-	return base, restLogin(b, http.DefaultClient, base, "Admin", "admin123"), chfids
-}
-
-// stealTime is the CPU time the hypervisor has taken from this machine's virtual CPUs since boot
-// (the steal column of /proc/stat), when the system reports it.
-func stealTime() (time.Duration, bool) {
-	stat, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0, false
-	}
-	line, _, _ := bytes.Cut(stat, []byte("\n"))
-	fields := strings.Fields(string(line))
-	if len(fields) < 9 || fields[0] != "cpu" {
-		return 0, false
-	}
-	ticks, err := strconv.ParseInt(fields[8], 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return time.Duration(ticks) * time.Second / userHZ, true
-}
-
 // backendsCPU is the CPU time used so far by the PostgreSQL backends on this machine that serve
 // the database named, found by the process title PostgreSQL gives them ("postgres: user
 // database client state"); false when there are none, as with a remote server or SQLite.
@@ -576,21 +522,6 @@ func envInt(b *testing.B, name string, def int) int {
 		b.Fatalf("%s=%q: %v", name, s, err)
 	}
 	return n
-}
-
-// TestStealTime checks that the load test can read the host's share of the CPU where the tail
-// depends on it, on Linux.
-func TestStealTime(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("steal time is read from Linux's /proc/stat")
-	}
-	first, ok := stealTime()
-	if !ok || first < 0 {
-		t.Fatalf("steal time %v, %v", first, ok)
-	}
-	if later, ok := stealTime(); !ok || later < first {
-		t.Errorf("steal time went from %v to %v (%v)", first, later, ok)
-	}
 }
 
 // TestBackendsCPU checks that the store benchmark finds the PostgreSQL backends of its database

@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,6 +106,57 @@ func BenchmarkEnquiryOpenLoop(b *testing.B) {
 	if r.errors > 0 {
 		b.Logf("%d of %d enquiries failed; first: %v", r.errors, len(seq)-2*rate, r.firstErr)
 	}
+}
+
+// loadTarget is the server the open-loop test loads: the in-process fixture, or the loopback
+// server of IMIS_BENCH_URL with the insurance numbers of IMIS_BENCH_CHFIDS.
+func loadTarget(b *testing.B) (base, token string, chfids []string) {
+	base = strings.TrimRight(os.Getenv(envURL), "/")
+	if base == "" {
+		f := population(b)
+		return f.server.URL, f.token, f.chfids
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatalf("%s: %v", envURL, err)
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		b.Fatalf("%s=%s: the load test only targets loopback", envURL, base)
+	}
+	file, err := os.Open(os.Getenv(envCHFIDs))
+	if err != nil {
+		b.Fatalf("%s: %v", envCHFIDs, err)
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" {
+			chfids = append(chfids, s)
+		}
+	}
+	if err := sc.Err(); err != nil || len(chfids) == 0 {
+		b.Fatalf("%s: no insurance numbers (%v)", envCHFIDs, err)
+	}
+	return base, restLogin(b, http.DefaultClient, base, "Admin", "admin123"), chfids
+}
+
+// stealTime is the CPU time the hypervisor has taken from this machine's virtual CPUs since boot
+// (the steal column of /proc/stat), when the system reports it.
+func stealTime() (time.Duration, bool) {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := bytes.Cut(stat, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, false
+	}
+	ticks, err := strconv.ParseInt(fields[8], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(ticks) * time.Second / userHZ, true
 }
 
 // loadResult is what one open-loop run measured.
@@ -529,5 +582,17 @@ func TestOpenLoopReadsAnswers(t *testing.T) {
 	r, err := openLoop(u.Host, "t", []string{"666666666", "222222222"}, 100, 2)
 	if err != nil || r.errors != 1 || r.firstErr == nil || !strings.Contains(r.firstErr.Error(), "no answer") || !slices.Equal(r.sizes, []int64{11}) {
 		t.Errorf("a server that does not answer: %d errors, first %v, sizes %v, %v; want the one failure", r.errors, r.firstErr, r.sizes, err)
+	}
+}
+
+// TestStealTime checks that the load test can read the host's share of the CPU where the tail
+// depends on it.
+func TestStealTime(t *testing.T) {
+	first, ok := stealTime()
+	if !ok || first < 0 {
+		t.Fatalf("steal time %v, %v", first, ok)
+	}
+	if later, ok := stealTime(); !ok || later < first {
+		t.Errorf("steal time went from %v to %v (%v)", first, later, ok)
 	}
 }
