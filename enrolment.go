@@ -99,16 +99,45 @@ var Insurees = &Register{
 		computed(text("photo_file", 250)),
 		computed(date("photo_date")),
 	},
-	Check: func(v Values, p Problems) {
-		if s, _ := v["status"].(string); s != "" && s != InsureeActive {
-			if v["status_date"] == nil {
-				p.Add("status_date", "error.required")
-			}
-			if v["status_reason"] == nil {
-				p.Add("status_reason", "error.required")
-			}
+	Check: CheckInsureeStatus,
+}
+
+// CheckInsureeStatus requires the date and reason of a status other than active: the status
+// date is the day an inactive or dead insuree loses cover.
+func CheckInsureeStatus(v Values, p Problems) {
+	if s := v.Text("status"); s != "" && s != InsureeActive {
+		if v["status_date"] == nil {
+			p.Add("status_date", "error.required")
 		}
-	},
+		if v["status_reason"] == nil {
+			p.Add("status_reason", "error.required")
+		}
+	}
+}
+
+// futureDateKeys are the dates that record something that has happened (a birth, an enrolment,
+// a payment), with the message refusing one that lies after today.
+var futureDateKeys = map[string]string{"dob": "error.dob_future", "enroll_date": "error.enroll_date_future", "pay_date": "error.pay_date_future"}
+
+// FutureDate returns the message refusing day d as the value of field when the field records
+// something that has happened and d lies after today; "" otherwise.
+func FutureDate(field string, d, today Date) string {
+	if key, ok := futureDateKeys[field]; ok && d.After(today) {
+		return key
+	}
+	return ""
+}
+
+// BirthDate returns the message refusing a birth date on day today (none given, before 1900 or
+// after today), or "".
+func BirthDate(dob, today Date) string {
+	switch {
+	case dob.IsZero():
+		return "error.required"
+	case dob.Time().Year() < 1900:
+		return "error.date_range"
+	}
+	return FutureDate("dob", dob, today)
 }
 
 // Policies are a family's cover under one product for one period; the server computes their

@@ -22,12 +22,25 @@ const (
 
 // Error is a failure the user can act on. Message is a message-catalogue key or plain text;
 // Fields holds per-field problems (field name -> message) so forms can show them in place.
+// Reason, when set, names the refusal for the programs that act on it.
 type Error struct {
 	Code    string
+	Reason  Reason
 	Message string
 	Args    []any
 	Fields  map[string]FieldError
 }
+
+// Reason names a refusal that a caller acts on, such as a protocol answering with a code of its
+// own; the message key is for people and may change with the wording.
+type Reason string
+
+// Reasons callers act on.
+const (
+	ReasonDuplicate       Reason = "duplicate"        // a unique value already belongs to another current record
+	ReasonReceiptUsed     Reason = "receipt_used"     // the receipt is already used for the product
+	ReasonPolicyDuplicate Reason = "policy_duplicate" // the family already holds the policy (product, enrolment date, stage)
+)
 
 // FieldError is the problem with one input field, as a catalogue key plus arguments.
 type FieldError struct {
@@ -65,6 +78,15 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// ReasonOf returns the reason of err, "" when it has none.
+func ReasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // ErrorMessage returns the message key of err; internal errors never show their detail.

@@ -140,23 +140,26 @@ func ParseFixed(s string, scale int) (int64, error) {
 	if len(whole) > 15 {
 		return 0, fmt.Errorf("number too large: %q", s)
 	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	digits := whole + frac
+	if neg {
+		// Parsed with its sign, since math.MinInt64 has no positive counterpart to negate.
+		digits = "-" + digits
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("not a number: %q", s)
-	}
-	if neg {
-		n = -n
 	}
 	return n, nil
 }
 
 // FormatFixed formats n units of 10^-scale as a decimal with exactly scale fractional digits.
 func FormatFixed(n int64, scale int) string {
-	sign := ""
+	// The magnitude is taken as uint64 because -n overflows for math.MinInt64.
+	sign, magnitude := "", uint64(n)
 	if n < 0 {
-		sign, n = "-", -n
+		sign, magnitude = "-", -magnitude
 	}
-	s := strconv.FormatInt(n, 10)
+	s := strconv.FormatUint(magnitude, 10)
 	if scale == 0 {
 		return sign + s
 	}

@@ -22,6 +22,16 @@ const (
 	PolicyReady     = 16
 )
 
+// PolicyEditable reports whether a policy in status, and the contributions paid towards it, may
+// still be changed or deleted: only while Idle, before a payment activated or suspended it.
+func PolicyEditable(status int64) bool { return status == PolicyIdle }
+
+// PolicySuspendable reports whether a policy in status may be suspended: an Idle or Active one.
+func PolicySuspendable(status int64) bool { return status == PolicyIdle || status == PolicyActive }
+
+// Renewable reports whether a policy in status may be renewed: one in force or one that expired.
+func Renewable(status int64) bool { return status == PolicyActive || status == PolicyExpired }
+
 // PolicyTerms are the product settings that decide a policy's dates and value. Amounts are in
 // hundredths; periods in months; cycles are "dd-mm" day-month starts.
 type PolicyTerms struct {
@@ -107,16 +117,10 @@ func PolicyPeriod(t PolicyTerms, enrol Date, stage string, prevExpiry Date) (sta
 			start = first
 		}
 	}
-	if stage == StageRenewal && !prevExpiry.IsZero() && start.Before(prevExpiry.AddDays(1)) {
-		start = prevExpiry.AddDays(1)
+	if stage == StageRenewal && !prevExpiry.IsZero() && start.Before(RenewalDate(prevExpiry)) {
+		start = RenewalDate(prevExpiry)
 	}
 	return start, start.AddMonths(t.InsurancePeriod).AddDays(-1), nil
-}
-
-// LateRenewal reports whether a renewal enrolled on enrol comes after the previous policy's
-// renewal grace, which openIMIS asks the user to confirm.
-func LateRenewal(t PolicyTerms, enrol, prevExpiry Date) bool {
-	return enrol.After(prevExpiry.AddDays(1).AddMonths(t.GracePeriodRenewal))
 }
 
 // Relation "Others": such members never count towards the lump sum.
@@ -134,9 +138,7 @@ type Member struct {
 // enrolment or renewal discount applies to the whole value and is rounded half away from zero.
 // discountBase is the policy start (new) or the previous expiry + 1 day (renewal).
 func PolicyValue(t PolicyTerms, members []Member, stage string, enrol, discountBase Date) Money {
-	if t.MaxMembers > 0 && len(members) > t.MaxMembers {
-		members = members[:t.MaxMembers]
-	}
+	members = CoveredMembers(members, t.MaxMembers)
 	var a, c, oa, oc int64
 	for _, m := range members {
 		switch {
@@ -185,6 +187,15 @@ func PolicyValue(t PolicyTerms, members []Member, stage string, enrol, discountB
 	return value
 }
 
+// DiscountBase is the day the early enrolment or renewal discount counts back from: the start
+// of a new policy, the day after the previous policy's expiry for a renewal.
+func DiscountBase(stage string, start, prevExpiry Date) Date {
+	if stage == StageRenewal && !prevExpiry.IsZero() {
+		return RenewalDate(prevExpiry)
+	}
+	return start
+}
+
 // LastDateForPayment is the day after which an unpaid policy counts as paid late: with cycles,
 // the start plus the (enrolment or renewal) grace; without, the enrolment date (new) or the day
 // after the previous expiry (renewal) plus the payment grace; both less one day.
@@ -198,7 +209,7 @@ func LastDateForPayment(t PolicyTerms, stage string, enrol, start, prevExpiry Da
 	}
 	base := enrol
 	if stage == StageRenewal && !prevExpiry.IsZero() {
-		base = prevExpiry.AddDays(1)
+		base = RenewalDate(prevExpiry)
 	}
 	return base.AddMonths(t.GracePeriodPayment).AddDays(-1)
 }

@@ -190,3 +190,22 @@ func TestAgeAt(t *testing.T) {
 		}
 	}
 }
+
+func TestDiscountBase(t *testing.T) {
+	start, prev := d("2024-07-01"), d("2024-05-31")
+	for _, tc := range []struct {
+		name       string
+		stage      string
+		prevExpiry Date
+		want       string
+	}{
+		{"a new policy counts from its start", StageNew, Date{}, "2024-07-01"},
+		{"a new policy ignores any previous expiry", StageNew, prev, "2024-07-01"},
+		{"a renewal counts from the day after the previous expiry", StageRenewal, prev, "2024-06-01"},
+		{"a renewal without a previous expiry counts from its start", StageRenewal, Date{}, "2024-07-01"},
+	} {
+		if got := DiscountBase(tc.stage, start, tc.prevExpiry).String(); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package imis
 
+import "strings"
+
 // Activation options: what full payment does to an Idle policy (a scheme setting).
 const (
 	ActivateOnPayment     = 1 // full payment makes the policy Active (the default)
@@ -17,6 +19,40 @@ const (
 	DecisionEnforce PaymentDecision = "ENFORCE"
 	DecisionSuspend PaymentDecision = "SUSPEND"
 )
+
+// ParsePaymentDecision reads an answer to the payment prompt, in any case and spacing; blank is
+// no answer. ok is false for anything else.
+func ParsePaymentDecision(s string) (d PaymentDecision, ok bool) {
+	d = PaymentDecision(strings.ToUpper(strings.TrimSpace(s)))
+	switch d {
+	case DecisionNone, DecisionWait, DecisionEnforce, DecisionSuspend:
+		return d, true
+	}
+	return DecisionNone, false
+}
+
+// Place is a location as the payer rule sees it: the location, its level (Location*) and the
+// location above it. The zero Place is national.
+type Place struct {
+	ID, Parent ID
+	Type       string
+}
+
+// PayerFunds reports whether a payer at place payer may pay contributions for a product kept at
+// place product (insurance-domain §6.4): a national product takes any payer; otherwise the payer
+// sits at the product's own location, in a district of the product's region, or in the region of
+// the product's district.
+func PayerFunds(product, payer Place) bool {
+	switch {
+	case product.ID == NilID, product.ID == payer.ID:
+		return true
+	case product.Type == LocationRegion:
+		return payer.Type == LocationDistrict && payer.Parent == product.ID
+	case product.Type == LocationDistrict:
+		return payer.Type == LocationRegion && product.Parent == payer.ID
+	}
+	return false
+}
 
 // Contribution is one payment towards a policy, with what the activation rule needs to know.
 type Contribution struct {

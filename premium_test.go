@@ -48,3 +48,50 @@ func TestApplyContribution(t *testing.T) {
 		})
 	}
 }
+
+func TestParsePaymentDecision(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     PaymentDecision
+		ok       bool
+	}{
+		{"blank is no answer", "  ", DecisionNone, true},
+		{"wait", "WAIT", DecisionWait, true},
+		{"any case and spacing", " enforce ", DecisionEnforce, true},
+		{"suspend", "Suspend", DecisionSuspend, true},
+		{"anything else is refused", "LATER", DecisionNone, false},
+	} {
+		got, ok := ParsePaymentDecision(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: %q = %q, %v; want %q, %v", tc.name, tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestPayerFunds(t *testing.T) {
+	region, other := NewID(), NewID()
+	district, neighbour := Place{ID: NewID(), Type: LocationDistrict, Parent: region}, Place{ID: NewID(), Type: LocationDistrict, Parent: other}
+	home, away := Place{ID: region, Type: LocationRegion}, Place{ID: other, Type: LocationRegion}
+	for _, tc := range []struct {
+		name           string
+		product, payer Place
+		want           bool
+	}{
+		{"a national product takes a national payer", Place{}, Place{}, true},
+		{"a national product takes any payer", Place{}, district, true},
+		{"a regional product takes its region's payer", home, home, true},
+		{"a regional product takes a payer of its districts", home, district, true},
+		{"a regional product refuses another region's district", home, neighbour, false},
+		{"a regional product refuses another region", home, away, false},
+		{"a regional product refuses a national payer", home, Place{}, false},
+		{"a district product takes its district's payer", district, district, true},
+		{"a district product takes its region's payer", district, home, true},
+		{"a district product refuses another district", district, neighbour, false},
+		{"a district product refuses another region", district, away, false},
+		{"a district product refuses a national payer", district, Place{}, false},
+	} {
+		if got := PayerFunds(tc.product, tc.payer); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

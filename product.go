@@ -68,9 +68,9 @@ func coverLines(name, table, ref, register string) ChildSet {
 // checkCoverLine keeps co-insurance percentages within 0..100 for each visit type.
 func checkCoverLine(v Values, p Problems) {
 	for _, suffix := range []string{"", "_r", "_e"} {
-		kind, _ := v["limitation_type"+suffix].(string)
+		kind := v.Text("limitation_type" + suffix)
 		if suffix != "" && kind == "" {
-			kind, _ = v["limitation_type"].(string)
+			kind = v.Text("limitation_type")
 		}
 		if kind != "C" {
 			continue
@@ -148,11 +148,7 @@ var Products = &Register{
 
 // checkProduct applies the product rules of insurance-domain §3.6 that concern one record.
 func checkProduct(v Values, p Problems) {
-	from, _ := v["date_from"].(Date)
-	to, _ := v["date_to"].(Date)
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		p.Add("date_to", "error.end_before_start")
-	}
+	checkPeriod(v, p, "date_from", "date_to")
 	prev := -1
 	for i := 1; i <= 4; i++ {
 		name := fmt.Sprintf("start_cycle_%d", i)
@@ -172,7 +168,7 @@ func checkProduct(v Values, p Problems) {
 		}
 	}
 	checkCeilings(v, p)
-	if th, _ := v["threshold"].(int64); th > 0 {
+	if th := v.Int("threshold"); th > 0 {
 		if mm, ok := v["max_members"].(int64); ok && th > mm {
 			p.Add("threshold", "error.threshold_above_max")
 		}
@@ -194,7 +190,7 @@ func checkProduct(v Values, p Problems) {
 // checkCeilings allows deductibles and ceilings of one ceiling type only, and within it either a
 // general value or the hospital / non-hospital split, not both.
 func checkCeilings(v Values, p Problems) {
-	typ, _ := v["ceiling_type"].(string)
+	typ := v.Text("ceiling_type")
 	for t, group := range ceilingGroups {
 		for _, kind := range []string{"ded", "max"} {
 			general := kind + "_" + group
@@ -213,8 +209,8 @@ func checkCeilings(v Values, p Problems) {
 
 // TermsOf reads the pricing and period settings of a stored product.
 func TermsOf(v Values) PolicyTerms {
-	n := func(k string) int { x, _ := v[k].(int64); return int(x) }
-	m := func(k string) Money { x, _ := v[k].(int64); return Money(x) }
+	n := func(k string) int { return int(v.Int(k)) }
+	m := v.Money
 	t := PolicyTerms{
 		InsurancePeriod: n("insurance_period"), AdministrationPeriod: n("administration_period"),
 		GracePeriod: n("grace_period"), GracePeriodRenewal: n("grace_period_renewal"), GracePeriodPayment: n("grace_period_payment"),
@@ -226,7 +222,7 @@ func TermsOf(v Values) PolicyTerms {
 		RenewalDiscountPct: n("renewal_discount_perc"), RenewalDiscountMon: n("renewal_discount_period"),
 	}
 	for i := 1; i <= 4; i++ {
-		if s, _ := v[fmt.Sprintf("start_cycle_%d", i)].(string); s != "" {
+		if s := v.Text(fmt.Sprintf("start_cycle_%d", i)); s != "" {
 			t.StartCycles = append(t.StartCycles, s)
 		}
 	}

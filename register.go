@@ -357,6 +357,14 @@ func (f Field) format(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
+// checkPeriod refuses a period that ends before it starts; either end may be left open.
+func checkPeriod(v Values, p Problems, from, to string) {
+	start, end := v.Date(from), v.Date(to)
+	if !start.IsZero() && !end.IsZero() && end.Before(start) {
+		p.Add(to, "error.end_before_start")
+	}
+}
+
 // HasBit reports whether mask value v includes the choice's bit; templates use it for checkboxes.
 func HasBit(v any, code string) bool {
 	n, _ := v.(int64)

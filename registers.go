@@ -80,7 +80,7 @@ var Locations = &Register{
 		count("male_population"), count("female_population"), count("other_population"), count("families"),
 	},
 	Check: func(v Values, p Problems) {
-		t, _ := v["type"].(string)
+		t := v.Text("type")
 		if t == LocationRegion && v["parent_id"] != nil {
 			p.Add("parent_id", "error.region_has_no_parent")
 		}
@@ -122,11 +122,7 @@ var HealthFacilities = &Register{
 		},
 	}},
 	Check: func(v Values, p Problems) {
-		from, _ := v["contract_start"].(Date)
-		to, _ := v["contract_end"].(Date)
-		if !from.IsZero() && !to.IsZero() && to.Before(from) {
-			p.Add("contract_end", "error.end_before_start")
-		}
+		checkPeriod(v, p, "contract_start", "contract_end")
 	},
 }
 

@@ -24,7 +24,6 @@ import (
 	"github.com/openimis-go/openimis/internal/heapfloor"
 	"github.com/openimis-go/openimis/jobs"
 	"github.com/openimis-go/openimis/store"
-	"github.com/openimis-go/openimis/web"
 )
 
 const usage = `openimis — social health insurance management
@@ -164,7 +163,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
-	srv, err := web.NewServer(ctx, log, db, web.Config{Demo: isDemo})
+	srv, err := NewHandler(ctx, log, db, HandlerConfig{Demo: isDemo})
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,11 @@ import (
 	"testing"
 
 	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/app"
 	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/demo"
 	"github.com/openimis-go/openimis/internal/testdb"
 	"github.com/openimis-go/openimis/store"
-	"github.com/openimis-go/openimis/web"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -60,7 +60,7 @@ func scheme(b *testing.B) fixture {
 		if _, _, err := db.UpsertByCode(ctx, imis.Items, rows); err != nil {
 			b.Fatal(err)
 		}
-		srv, err := web.NewServer(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db, web.Config{})
+		srv, err := app.NewHandler(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db, app.HandlerConfig{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -24,11 +24,11 @@ import (
 	"time"
 
 	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/app"
 	"github.com/openimis-go/openimis/demo"
 	"github.com/openimis-go/openimis/internal/testdb"
 	"github.com/openimis-go/openimis/photo"
 	"github.com/openimis-go/openimis/store"
-	"github.com/openimis-go/openimis/web"
 )
 
 // The enquiry benchmarks run against a national-size population: IMIS_BENCH_FAMILIES families
@@ -117,7 +117,7 @@ func population(b *testing.B) *enquiryFixture {
 		if err := settle(db.Engine, raw); err != nil {
 			b.Fatal(err)
 		}
-		srv, err := web.NewServer(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db, web.Config{})
+		srv, err := app.NewHandler(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db, app.HandlerConfig{})
 		if err != nil {
 			b.Fatal(err)
 		}

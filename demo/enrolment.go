@@ -2,10 +2,10 @@ package demo
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openimis-go/openimis"
@@ -95,22 +95,17 @@ type family struct {
 
 func (f *family) head() *member { return f.members[0] }
 
-// headName is how the registers name a family: the head's last name, then the other names.
-func (f *family) headName() string { return f.head().last + " " + f.head().other }
-
 type policy struct {
-	id                              imis.ID
-	fam                             *family
-	prod                            *product
-	stage                           string
-	enrol, start, expiry, effective imis.Date
-	lastPay                         imis.Date
-	prevExpiry                      imis.Date
-	value                           imis.Money
-	status                          int
-	prev                            *policy
-	renewalOrder                    int
-	premiums                        []*premium
+	imis.PolicyFigures // stage, dates and value as entered
+	id                 imis.ID
+	fam                *family
+	prod               *product
+	enrol, effective   imis.Date
+	lastPay            imis.Date
+	prevExpiry         imis.Date
+	status             int
+	prev               *policy
+	premiums           []*premium
 }
 
 type premium struct {
@@ -127,6 +122,7 @@ type premium struct {
 type payerRef struct {
 	id       imis.ID
 	location any
+	place    imis.Place
 }
 
 // enrolGen holds what the generator draws from while it invents the population.
@@ -217,8 +213,12 @@ func (b *builder) newEnrolGen() (*enrolGen, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: payers: %w", err)
 	}
+	places := map[imis.ID]imis.Place{}
+	for _, d := range b.districts {
+		places[d.id], places[d.region.id] = d.place(), d.region.place()
+	}
 	for _, r := range recs {
-		g.payers = append(g.payers, payerRef{id: r.ID, location: r.Values["location_id"]})
+		g.payers = append(g.payers, payerRef{id: r.ID, location: r.Values["location_id"], place: places[r.Values.ID("location_id")]})
 	}
 	g.numbers = newCHFIDSequence(g.rng)
 	return g, nil
@@ -507,7 +507,7 @@ func (g *enrolGen) cover(f *family, s scenario) {
 			expiry := between(rng, today, end)
 			enrol := expiry.AddDays(1).AddMonths(-national.terms.InsurancePeriod)
 			p := g.newPolicy(f, national, imis.StageNew, enrol, nil)
-			if !p.expiry.Before(today) && !p.expiry.After(end) {
+			if !p.Expiry.Before(today) && !p.Expiry.After(end) {
 				g.payInFull(p)
 				f.policies = append(f.policies, p)
 				return
@@ -542,7 +542,7 @@ func (g *enrolGen) cover(f *family, s scenario) {
 			return
 		}
 		// The renewal is entered around the previous expiry, at the latest today.
-		enrol := between(rng, p.expiry.AddDays(-45), earlierOf(today, p.expiry.AddDays(20)))
+		enrol := between(rng, p.Expiry.AddDays(-45), earlierOf(today, p.Expiry.AddDays(20)))
 		r := g.newPolicy(f, prod, imis.StageRenewal, enrol, p)
 		if s == scenarioRenewedActive {
 			g.payInFull(r)
@@ -559,31 +559,26 @@ func (g *enrolGen) cover(f *family, s scenario) {
 // newPolicy prices and dates a policy as the server does when it is entered: members in
 // registration order, adult by their exact age on the enrolment date.
 func (g *enrolGen) newPolicy(f *family, prod *product, stage string, enrol imis.Date, prev *policy) *policy {
-	p := &policy{id: imis.NewID(), fam: f, prod: prod, stage: stage, enrol: enrol, prev: prev, status: imis.PolicyIdle}
+	p := &policy{id: imis.NewID(), fam: f, prod: prod, enrol: enrol, prev: prev, status: imis.PolicyIdle}
+	earlierRenewals := 0
 	if prev != nil {
-		p.prevExpiry = prev.expiry
-		p.renewalOrder = 1
+		p.prevExpiry = prev.Expiry
 		for _, q := range f.policies {
-			if q.stage == imis.StageRenewal && q.prod == prod {
-				p.renewalOrder++
+			if q.Stage == imis.StageRenewal && q.prod == prod {
+				earlierRenewals++
 			}
 		}
 	}
-	start, expiry, err := imis.PolicyPeriod(prod.terms, enrol, stage, p.prevExpiry)
-	if err != nil {
-		panic(fmt.Sprintf("demo: product %s: %v", prod.code, err)) // the demo's own cycles are valid
-	}
-	p.start, p.expiry = start, expiry
 	members := make([]imis.Member, len(f.members))
 	for i, m := range f.members {
 		members[i] = imis.Member{Adult: imis.Adult(m.dob, enrol), Relation: m.relation}
 	}
-	base := start
-	if stage == imis.StageRenewal {
-		base = p.prevExpiry.AddDays(1)
+	figures, err := imis.PricePolicy(prod.terms, members, stage, enrol, p.prevExpiry, earlierRenewals)
+	if err != nil {
+		panic(fmt.Sprintf("demo: product %s: %v", prod.code, err)) // the demo's own cycles are valid
 	}
-	p.value = imis.PolicyValue(prod.terms, members, stage, enrol, base)
-	p.lastPay = imis.LastDateForPayment(prod.terms, stage, enrol, start, p.prevExpiry)
+	p.PolicyFigures = figures
+	p.lastPay = imis.LastDateForPayment(prod.terms, stage, enrol, p.Start, p.prevExpiry)
 	if stage == imis.StageNew && g.prng.IntN(100) < 4 {
 		g.contribute(p, 50000, enrol, imis.DecisionNone, true)
 	}
@@ -605,13 +600,13 @@ func (g *enrolGen) payInFull(p *policy) {
 	dates := g.payDates(k, p.enrol, g.payWindowEnd(p))
 	paid := imis.Money(0)
 	for i, d := range dates {
-		amount := (p.value - paid) / imis.Money(k-i) / 100 * 100
+		amount := (p.Value - paid) / imis.Money(k-i) / 100 * 100
 		if i == k-1 || amount <= 0 {
-			amount = p.value - paid
+			amount = p.Value - paid
 		}
 		g.contribute(p, amount, d, imis.DecisionWait, false)
 		paid += amount
-		if paid >= p.value {
+		if paid >= p.Value {
 			break
 		}
 	}
@@ -620,8 +615,8 @@ func (g *enrolGen) payInFull(p *policy) {
 
 // payPart pays between a third and two thirds of the value, on time, and leaves the policy Idle.
 func (g *enrolGen) payPart(p *policy) {
-	amount := p.value * imis.Money(33+g.prng.IntN(34)) / 100 / 100 * 100
-	if amount <= 0 || amount >= p.value {
+	amount := p.Value * imis.Money(33+g.prng.IntN(34)) / 100 / 100 * 100
+	if amount <= 0 || amount >= p.Value {
 		return
 	}
 	g.contribute(p, amount, between(g.prng, p.enrol, g.payWindowEnd(p)), imis.DecisionWait, false)
@@ -632,16 +627,16 @@ func (g *enrolGen) payPart(p *policy) {
 func (g *enrolGen) payLateAndSuspend(p *policy) {
 	onTime := g.payWindowEnd(p)
 	if p.lastPay.Before(g.today) {
-		g.contribute(p, p.value*30/100/100*100, between(g.prng, p.enrol, onTime), imis.DecisionWait, false)
+		g.contribute(p, p.Value*30/100/100*100, between(g.prng, p.enrol, onTime), imis.DecisionWait, false)
 		late := between(g.prng, laterOf(p.lastPay.AddDays(1), p.enrol), g.today)
-		g.contribute(p, p.value*20/100/100*100, late, imis.DecisionSuspend, false)
+		g.contribute(p, p.Value*20/100/100*100, late, imis.DecisionSuspend, false)
 	} else {
 		// Not late yet: the instalments run out instead.
 		n := max(2, p.prod.maxInstallments)
 		for i, d := range g.payDates(n, p.enrol, onTime) {
-			amount, decision := p.value*10/100/100*100, imis.DecisionWait
+			amount, decision := p.Value*10/100/100*100, imis.DecisionWait
 			if i == 0 {
-				amount = p.value * 30 / 100 / 100 * 100
+				amount = p.Value * 30 / 100 / 100 * 100
 			}
 			if i == n-1 {
 				decision = imis.DecisionSuspend
@@ -677,7 +672,7 @@ func (g *enrolGen) contribute(p *policy, amount imis.Money, payDate imis.Date, d
 		}
 	}
 	effect := imis.ApplyContribution(imis.Contribution{
-		PolicyStatus: p.status, PolicyValue: p.value, PolicyStart: p.start, PolicyEffective: p.effective,
+		PolicyStatus: p.status, PolicyValue: p.Value, PolicyStart: p.Start, PolicyEffective: p.effective,
 		PaidBefore: paid, Amount: amount, PayDate: payDate, PhotoFee: photo, Installment: installment,
 		MaxInstallments: p.prod.maxInstallments, LastPayDate: p.lastPay, Option: imis.ActivateOnPayment, Decision: decision,
 	})
@@ -699,25 +694,14 @@ func (g *enrolGen) contribute(p *policy, amount imis.Money, payDate imis.Date, d
 	p.premiums = append(p.premiums, c)
 }
 
-// payersFor returns the payers that may pay for the policy's product (insurance-domain §6.4):
-// any payer for a national product; otherwise payers at the product's own location, in a
-// district of a regional product's region, or in the region of a district product. Of those,
-// the demo keeps the payers of the family's own district or region, as a scheme would.
+// payersFor returns the payers that may pay for the policy's product (imis.PayerFunds); of
+// those, the demo keeps the payers of the family's own district or region, as a scheme would.
 func (g *enrolGen) payersFor(p *policy) []imis.ID {
 	home := []any{p.fam.district.id, p.fam.district.region.id, nil}
-	var allowed []any
-	switch {
-	case p.prod.district != nil:
-		allowed = []any{p.prod.district.id, p.prod.district.region.id}
-	case p.prod.region != nil:
-		allowed = []any{p.prod.region.id}
-		for _, d := range p.prod.region.districts {
-			allowed = append(allowed, d.id)
-		}
-	}
+	product := p.prod.place()
 	var out []imis.ID
 	for _, r := range g.payers {
-		if (allowed == nil || slices.Contains(allowed, r.location)) && slices.Contains(home, r.location) {
+		if imis.PayerFunds(product, r.place) && slices.Contains(home, r.location) {
 			out = append(out, r.id)
 		}
 	}
@@ -727,78 +711,86 @@ func (g *enrolGen) payersFor(p *policy) []imis.ID {
 // settle applies the nightly expiry: a policy whose expiry date has passed is Expired,
 // whatever its status was.
 func (g *enrolGen) settle(p *policy) {
-	if p.expiry.Before(g.today) {
+	if p.Expiry.Before(g.today) {
 		p.status = imis.PolicyExpired
 	}
 }
 
 // write adds the population's rows to the bulk run: families, then members, policies, coverage
-// rows and contributions, parents before the children that refer to them.
+// rows and contributions, parents before the children that refer to them. The columns the store
+// derives come from the same builders its rules use.
 func (g *enrolGen) write(l *store.Loader, families []*family) error {
 	now, src := l.Now(), l.RunID().String()
-	const source = "demo"
+	row := func(id imis.ID, wire int64, fields imis.Values) imis.Values {
+		fields["id"], fields["wire_id"], fields["version"], fields["validity_from"] = id, wire, 1, now
+		fields["source"], fields["source_version"] = "demo", src
+		return fields
+	}
 	var wireFamily, wireInsuree, wirePolicy, wirePremium int64
 	for i, f := range families {
 		head := f.head()
 		wireFamily++
-		name := f.headName()
-		if err := l.Add("families", familyColumns, f.id, wireFamily, 1, now,
-			searchText(imis.Families, head.chfid, name), head.chfid, name, head.id, f.village.id, f.poverty,
-			nullText(f.familyType), f.village.name+", "+f.district.name, nullText(f.confirmN), nullText(f.confirmType), false,
-			f.district.id, source, src); err != nil {
+		fam := row(f.id, wireFamily, imis.Values{"location_id": f.village.id, "poverty": f.poverty, "family_type": nullText(f.familyType),
+			"address": f.village.name + ", " + f.district.name, "confirmation_no": nullText(f.confirmN),
+			"confirmation_type": nullText(f.confirmType), "is_offline": false, "district_id": f.district.id})
+		maps.Copy(fam, imis.FamilyHead(head.id, head.chfid, head.last, head.other))
+		fam["search_text"] = imis.Families.SearchText(fam)
+		if err := l.AddValues("families", familyColumns, fam); err != nil {
 			return err
 		}
 		for _, m := range f.members {
 			wireInsuree++
-			var rel any
+			ins := row(m.id, wireInsuree, imis.Values{"chfid": m.chfid, "last_name": m.last, "other_names": m.other, "family_id": f.id,
+				"is_head": m.head, "dob": m.dob, "gender": m.gender, "marital": nullText(m.marital), "type_of_id": nullText(m.idType),
+				"passport": nullText(m.idNumber), "phone": nullText(m.phone), "card_issued": m.card, "profession": nullText(m.profession),
+				"education": nullText(m.education), "status": m.status, "status_date": m.statusDate, "status_reason": nullText(m.reason),
+				"vulnerability": m.vulnerable, "is_offline": false, "district_id": f.district.id})
 			if m.relation != 0 {
-				rel = strconv.Itoa(m.relation)
+				ins["relationship"] = strconv.Itoa(m.relation)
 			}
-			var hf any
 			if m.hf != imis.NilID {
-				hf = m.hf
+				ins["hf_id"] = m.hf
 			}
-			if err := l.Add("insurees", insureeColumns, m.id, wireInsuree, 1, now,
-				searchText(imis.Insurees, m.chfid, m.last), m.chfid, m.last, m.other, f.id, m.head, m.dob, m.gender,
-				nullText(m.marital), nullText(m.idType), nullText(m.idNumber), nullText(m.phone), m.card, rel,
-				nullText(m.profession), nullText(m.education), hf, m.status, m.statusDate, nullText(m.reason), m.vulnerable, false,
-				f.district.id, source, src); err != nil {
+			ins["search_text"] = imis.Insurees.SearchText(ins)
+			if err := l.AddValues("insurees", insureeColumns, ins); err != nil {
 				return err
 			}
 		}
-		for _, p := range f.policies {
+		policies := make([]imis.Values, len(f.policies))
+		for k, p := range f.policies {
 			wirePolicy++
-			var prev, order any
+			pol := row(p.id, wirePolicy, p.PolicyFigures.Values())
+			maps.Copy(pol, imis.PolicyCopies(f.district.id, head.chfid, p.prod.code))
+			pol["family_id"], pol["product_id"], pol["officer_id"], pol["enroll_date"], pol["is_offline"] = f.id, p.prod.id, f.officer, p.enrol, false
 			if p.prev != nil {
-				prev, order = p.prev.id, p.renewalOrder
+				pol["previous_id"] = p.prev.id
 			}
-			if err := l.Add("policies", policyColumns, p.id, wirePolicy, 1, now,
-				searchText(imis.Policies, head.chfid, p.prod.code), head.chfid, p.prod.code, f.id, p.prod.id, f.officer,
-				p.enrol, p.stage, p.status, p.value, p.start, p.effective, p.expiry, prev, order, false,
-				f.district.id, source, src); err != nil {
+			// The payments the generator made have moved the policy on from Idle.
+			pol["status"], pol["effective_date"] = int64(p.status), p.effective
+			pol["search_text"] = imis.Policies.SearchText(pol)
+			if err := l.AddValues("policies", policyColumns, pol); err != nil {
 				return err
 			}
-			covered := f.members
-			if max := p.prod.terms.MaxMembers; max > 0 && len(covered) > max {
-				covered = covered[:max]
-			}
-			for _, m := range covered {
-				if err := l.Add("insuree_policies", coverageColumns, imis.NewID(), f.id, m.id, p.id, p.enrol, p.start,
-					p.effective, p.expiry, false, now); err != nil {
+			policies[k] = pol
+			for _, m := range imis.CoveredMembers(f.members, p.prod.terms.MaxMembers) {
+				cover := imis.CoverageRow(p.id, pol, m.id, p.effective)
+				cover["id"], cover["validity_from"] = imis.NewID(), now
+				if err := l.AddValues("insuree_policies", coverageColumns, cover); err != nil {
 					return err
 				}
 			}
 		}
-		for _, p := range f.policies {
+		for k, p := range f.policies {
 			for _, c := range p.premiums {
 				wirePremium++
-				var payer any
+				prem := row(c.id, wirePremium, imis.ContributionCopies(policies[k]))
+				prem["policy_id"], prem["amount"], prem["receipt"], prem["pay_date"] = p.id, c.amount, c.receipt, c.payDate
+				prem["pay_type"], prem["is_photo_fee"], prem["is_offline"] = c.payType, c.photo, false
 				if c.payer != imis.NilID {
-					payer = c.payer
+					prem["payer_id"] = c.payer
 				}
-				if err := l.Add("premiums", premiumColumns, c.id, wirePremium, 1, now,
-					searchText(imis.Contributions, c.receipt, head.chfid), p.id, payer, c.amount, c.receipt, c.payDate, c.payType,
-					c.photo, false, head.chfid, f.district.id, f.id, p.prod.id, source, src); err != nil {
+				prem["search_text"] = imis.Contributions.SearchText(prem)
+				if err := l.AddValues("premiums", premiumColumns, prem); err != nil {
 					return err
 				}
 			}
@@ -808,14 +800,6 @@ func (g *enrolGen) write(l *store.Loader, families []*family) error {
 		}
 	}
 	return nil
-}
-
-// searchText is the store's free-text column of a register row: its code and title, lower-cased.
-func searchText(reg *imis.Register, code, title string) string {
-	if reg.Code == reg.Title {
-		return strings.ToLower(code)
-	}
-	return strings.ToLower(code + " " + title)
 }
 
 // nullText stores an empty text as NULL, as a form leaves an unanswered field.

@@ -87,11 +87,10 @@ func (e *enrolled) each(t *testing.T, q string, dest []any, fn func(), args ...a
 }
 
 type dbPolicy struct {
-	id, family, product, prev           string
-	stage                               string
-	enrol, start, expiry, eff, prevExp  imis.Date
-	value, status, paid, members, cover int64
-	maxMembers                          int
+	id, family, product, prev          string
+	stage                              string
+	enrol, start, expiry, eff, prevExp imis.Date
+	value, status, paid, cover         int64
 }
 
 // policies reads every policy with its previous expiry and what was paid towards it.

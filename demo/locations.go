@@ -19,8 +19,6 @@ func (p *population) add(q population) {
 	p.families += q.families
 }
 
-func (p population) total() int64 { return p.male + p.female + p.other }
-
 // randomPopulation returns a plausible village: 300 to 3,000 people, slightly more women than
 // men on average, a few of another gender, and 4.5 to 5.5 persons per family. Integer arithmetic
 // keeps the figures identical on every platform.

@@ -18,16 +18,28 @@ type product struct {
 	district        *district // district product; nil otherwise
 }
 
-// availableIn reports whether families of district d may buy the product: national products
-// everywhere, regional ones in their region, district ones in their district (§3.6).
-func (p *product) availableIn(d *district) bool {
+// place is a region as the payer rule sees it.
+func (r *region) place() imis.Place { return imis.Place{ID: r.id, Type: imis.LocationRegion} }
+
+// place is a district as the payer rule sees it.
+func (d *district) place() imis.Place {
+	return imis.Place{ID: d.id, Type: imis.LocationDistrict, Parent: d.region.id}
+}
+
+// place is where the product is kept: its district or region, national otherwise.
+func (p *product) place() imis.Place {
 	switch {
 	case p.district != nil:
-		return p.district == d
+		return p.district.place()
 	case p.region != nil:
-		return p.region == d.region
+		return p.region.place()
 	}
-	return true
+	return imis.Place{}
+}
+
+// availableIn reports whether families of district d may buy the product (§3.6).
+func (p *product) availableIn(d *district) bool {
+	return imis.ProductOfferedIn(p.place().ID, d.id, d.region.id)
 }
 
 // productPlan is one demo product: its form fields and how it treats medicines and services.
@@ -119,7 +131,7 @@ func (b *builder) insuranceProducts() error {
 		if err != nil {
 			return fmt.Errorf("demo: product %s: %w", pl.raw["code"], err)
 		}
-		maxInst, _ := rec.Values["max_installments"].(int64)
+		maxInst := rec.Values.Int("max_installments")
 		b.products = append(b.products, &product{id: id, code: pl.raw["code"], terms: imis.TermsOf(rec.Values),
 			maxInstallments: int(maxInst), region: pl.region, district: pl.district})
 		b.sum.Products++

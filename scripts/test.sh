@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command. On a fresh Debian machine it installs what the tests need,
-# starts a throwaway PostgreSQL, runs `go vet` and then the whole Go suite twice: once on
+# starts a throwaway PostgreSQL, runs `go vet` and staticcheck and then the whole Go suite twice: once on
 # SQLite, once on PostgreSQL. The browser tests (./e2e) are part of both passes.
 #
 #   scripts/test.sh             run everything, print a summary, exit non-zero on any failure
@@ -98,6 +98,23 @@ install_node_modules() {
 	export IMIS_AXE_JS="$ROOT/node_modules/axe-core/axe.min.js"
 }
 
+# ---- staticcheck, pinned ---------------------------------------------------------------
+
+STATICCHECK_VERSION=v0.8.2
+
+# install_staticcheck builds the pinned staticcheck into the Go bin directory unless that
+# version is already there, and sets STATICCHECK to it.
+install_staticcheck() {
+	STATICCHECK="$(go env GOPATH)/bin/staticcheck"
+	if [ -x "$STATICCHECK" ] && "$STATICCHECK" -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
+		return 0
+	fi
+	log "go install staticcheck $STATICCHECK_VERSION"
+	# From a neutral directory, so the install neither reads nor changes this module's go.mod.
+	(cd "$WORK" && GOFLAGS= go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION") ||
+		die "could not install staticcheck"
+}
+
 # ---- throwaway PostgreSQL --------------------------------------------------------------
 
 # port_in_use tells whether something on this machine already answers on the loopback port
@@ -179,6 +196,9 @@ log "PostgreSQL on 127.0.0.1:$PG_PORT"
 
 log "go vet ./..."
 go vet ./... || die "go vet reported problems"
+install_staticcheck
+log "staticcheck ./..."
+"$STATICCHECK" ./... || die "staticcheck reported problems"
 
 go build -o "$WORK/testsummary" ./scripts/testsummary
 

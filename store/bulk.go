@@ -137,6 +137,16 @@ func (l *Loader) Add(table string, columns []string, row ...any) error {
 	return nil
 }
 
+// AddValues buffers one row of table given by column name, as the builders of derived rows give
+// them (imis.CoverageRow, imis.PolicyFigures.Values, ...); a column missing from v is NULL.
+func (l *Loader) AddValues(table string, columns []string, v imis.Values) error {
+	row := make([]any, len(columns))
+	for i, c := range columns {
+		row[i] = v[c]
+	}
+	return l.Add(table, columns, row...)
+}
+
 // convert turns a Go value into what the engine's bulk path encodes. Ids become their text,
 // which pgx's binary COPY encodes into UUID and TEXT columns alike (a [16]byte fits UUID only)
 // and which is how SQLite stores them; dates become time.Time for PostgreSQL's DATE columns and

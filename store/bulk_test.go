@@ -109,8 +109,11 @@ func TestBulk(t *testing.T) {
 				imis.NewDate(2028, 2, 2), pol, false, tr.d1, "seed", src); err != nil {
 				return err
 			}
-			return l.Add("premiums", bulkPremiumCols, prem, 1, 1, l.Now(), "rc-1 000000001", pol, imis.Money(123456), "RC-1", enrol, "C",
-				false, false, "000000001", tr.d1, ids[0], product.ID, "seed", l.RunID()) // an id into a TEXT column
+			// A row by column name; the run id goes into a TEXT column.
+			return l.AddValues("premiums", bulkPremiumCols, imis.Values{"id": prem, "wire_id": int64(1), "version": 1, "validity_from": l.Now(),
+				"search_text": "rc-1 000000001", "policy_id": pol, "amount": imis.Money(123456), "receipt": "RC-1", "pay_date": enrol,
+				"pay_type": "C", "is_photo_fee": false, "is_offline": false, "head_chfid": "000000001", "district_id": tr.d1,
+				"family_id": ids[0], "product_id": product.ID, "source": "seed", "source_version": l.RunID()})
 		})
 		if err != nil {
 			t.Fatal(err)

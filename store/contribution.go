@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -41,10 +42,6 @@ func checkActivationOption(p imis.Problems, option int) {
 	}
 }
 
-// contributionEffect carries the decided effect of a contribution from the check before it is
-// written to the policy and coverage changes after; it never reaches the table.
-const contributionEffect = "contribution_effect"
-
 // decisionPrompts are the questions openIMIS asks when a contribution leaves its policy unpaid,
 // with the answers each allows.
 var decisionPrompts = map[string]struct{ key, answers string }{
@@ -53,35 +50,28 @@ var decisionPrompts = map[string]struct{ key, answers string }{
 	"installments": {"error.payment_decision_installments", "WAIT, SUSPEND, ENFORCE"},
 }
 
-// takeDecision removes the user's answer to the payment prompt from v: it travels with the
-// values but is not a column.
-func takeDecision(v imis.Values) (imis.PaymentDecision, error) {
-	raw := v["decision"]
-	delete(v, "decision")
-	var s string
-	switch x := raw.(type) {
-	case string:
-		s = x
-	case imis.PaymentDecision:
-		s = string(x)
-	}
-	d := imis.PaymentDecision(strings.ToUpper(strings.TrimSpace(s)))
-	switch d {
-	case imis.DecisionNone, imis.DecisionWait, imis.DecisionEnforce, imis.DecisionSuspend:
-		return d, nil
-	}
-	return "", fieldError("decision", "error.choice", "WAIT, ENFORCE, SUSPEND")
+// AddContribution records a payment towards a policy. decision answers openIMIS's prompt when
+// the payment leaves the policy unpaid (WAIT, ENFORCE or SUSPEND); without an answer such a
+// payment is refused with the question.
+func (db *DB) AddContribution(ctx context.Context, v imis.Values, decision imis.PaymentDecision) (*Record, error) {
+	var out *Record
+	err := db.inTx(ctx, func(tx *Tx) error {
+		r, err := tx.create(ctx, imis.Contributions, v, nil, saveOptions{decision: decision})
+		out = r
+		return err
+	})
+	return out, err
 }
 
 // prepareContribution checks a contribution against its policy and decides its effect
 // (insurance-domain §6.1–§6.3). When the payment leaves the policy unpaid and nobody said what
 // to do, it refuses with the question, so the user can answer and send it again.
-func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
-	decision, err := takeDecision(v)
-	if err != nil {
-		return err
+func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error {
+	decision, ok := imis.ParsePaymentDecision(string(s.decision))
+	if !ok {
+		return fieldError("decision", "error.choice", "WAIT, ENFORCE, SUSPEND")
 	}
-	pol, err := tx.db.findByID(ctx, tx, imis.Policies, idOf(v["policy_id"]), false)
+	pol, err := tx.db.findByID(ctx, tx, imis.Policies, v.ID("policy_id"), false)
 	if err != nil {
 		if imis.ErrorCode(err) == imis.ENOTFOUND {
 			return fieldError("policy_id", "error.reference_missing")
@@ -89,17 +79,17 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 		return err
 	}
 	pv := pol.Values
-	status := intOf(pv["status"])
-	if before != nil && status != imis.PolicyIdle {
+	status := pv.Int("status")
+	if before != nil && !imis.PolicyEditable(status) {
 		return imis.Errorf(imis.ECONFLICT, "error.contribution_locked")
 	}
-	v["product_id"], v["family_id"], v["district_id"], v["head_chfid"] = pv["product_id"], pv["family_id"], pv["district_id"], pv["head_chfid"]
+	maps.Copy(v, imis.ContributionCopies(pv))
 	if err := tx.checkPayerFunds(ctx, v["payer_id"], pv["product_id"]); err != nil {
 		return err
 	}
-	payDate := dateOf(v["pay_date"])
-	if payDate.After(tx.today()) {
-		return fieldError("pay_date", "error.pay_date_future")
+	payDate := v.Date("pay_date")
+	if key := imis.FutureDate("pay_date", payDate, tx.today()); key != "" {
+		return fieldError("pay_date", key)
 	}
 	var used int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM premiums WHERE product_id = $1 AND receipt = $2 AND validity_to IS NULL AND id <> $3",
@@ -119,30 +109,29 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 	if err != nil {
 		return err
 	}
-	enroll, start := dateOf(pv["enroll_date"]), dateOf(pv["start_date"])
-	prod, terms, err := tx.productAt(ctx, idOf(pv["product_id"]), enroll)
+	enroll, start := pv.Date("enroll_date"), pv.Date("start_date")
+	prod, terms, err := tx.productAt(ctx, pv.ID("product_id"), enroll)
 	if err != nil {
 		return err
 	}
-	stage := textOf(pv["stage"])
+	stage := pv.Text("stage")
 	var prevExpiry imis.Date
-	if prev := idOf(pv["previous_id"]); prev != imis.NilID {
+	if prev := pv.ID("previous_id"); prev != imis.NilID {
 		if err := tx.QueryRowContext(ctx, "SELECT expiry_date FROM policies WHERE id = $1", prev).Scan(&prevExpiry); err != nil {
 			return err
 		}
 	}
-	photo, _ := v["is_photo_fee"].(bool)
 	effect := imis.ApplyContribution(imis.Contribution{
 		PolicyStatus:    int(status),
-		PolicyValue:     imis.Money(intOf(pv["value"])),
+		PolicyValue:     pv.Money("value"),
 		PolicyStart:     start,
-		PolicyEffective: dateOf(pv["effective_date"]),
+		PolicyEffective: pv.Date("effective_date"),
 		PaidBefore:      imis.Money(paid),
-		Amount:          imis.Money(intOf(v["amount"])),
+		Amount:          v.Money("amount"),
 		PayDate:         payDate,
-		PhotoFee:        photo,
+		PhotoFee:        v.Bool("is_photo_fee"),
 		Installment:     count + 1,
-		MaxInstallments: int(intOf(prod.Values["max_installments"])),
+		MaxInstallments: int(prod.Values.Int("max_installments")),
 		LastPayDate:     imis.LastDateForPayment(terms, stage, enroll, start, prevExpiry),
 		Option:          option,
 		Decision:        decision,
@@ -152,24 +141,23 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 		return &imis.Error{Code: imis.EINVALID, Message: prompt.key,
 			Fields: map[string]imis.FieldError{"decision": {Key: "error.choice", Args: []any{prompt.answers}}}}
 	}
-	v[contributionEffect] = effect
+	s.effect = &effect
 	return nil
 }
 
 // applyContribution carries out the effect decided for a saved contribution: the policy's new
 // status and effective date, then the members' coverage (all rows when the policy was activated
 // now, only members not yet covered when it already was).
-func applyContribution(ctx context.Context, tx *Tx, r *Record) error {
-	effect, ok := r.Values[contributionEffect].(imis.ContributionEffect)
-	delete(r.Values, contributionEffect)
-	if !ok {
+func applyContribution(ctx context.Context, tx *Tx, r *Record, s *saving) error {
+	effect := s.effect
+	if effect == nil {
 		return nil
 	}
-	pol, err := tx.db.findByID(ctx, tx, imis.Policies, idOf(r.Values["policy_id"]), false)
+	pol, err := tx.db.findByID(ctx, tx, imis.Policies, r.Values.ID("policy_id"), false)
 	if err != nil {
 		return err
 	}
-	if intOf(pol.Values["status"]) != int64(effect.Status) || !sameDate(dateOf(pol.Values["effective_date"]), effect.Effective) {
+	if pol.Values.Int("status") != int64(effect.Status) || !sameDate(pol.Values.Date("effective_date"), effect.Effective) {
 		if err := tx.setPolicyState(ctx, pol, int64(effect.Status), effect.Effective); err != nil {
 			return err
 		}
@@ -193,7 +181,7 @@ func refuseLockedContribution(ctx context.Context, tx *Tx, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if status.Int64 != imis.PolicyIdle {
+	if !imis.PolicyEditable(status.Int64) {
 		return imis.Errorf(imis.ECONFLICT, "error.contribution_locked")
 	}
 	return nil

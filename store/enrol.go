@@ -17,11 +17,13 @@ type Enrolment struct {
 	Policies []EnrolledPolicy
 }
 
-// EnrolledPolicy is a policy of an enrolment with the contributions paid towards it; a
-// contribution may carry "decision" (WAIT, ENFORCE or SUSPEND) for an underpaid or late payment.
+// EnrolledPolicy is a policy of an enrolment with the contributions paid towards it. Decision
+// answers the payment prompt (WAIT, ENFORCE or SUSPEND) for an underpaid or late payment; a
+// contribution's values may carry it instead, as "decision", the way the forms post it.
 type EnrolledPolicy struct {
 	Policy        imis.Values
 	Contributions []imis.Values
+	Decision      imis.PaymentDecision
 }
 
 // EnrolmentResult holds the records the enrolment created, in the order they were given.
@@ -52,18 +54,18 @@ func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 	}
 	res := &EnrolmentResult{}
 	var err error
-	if res.Family, err = tx.create(ctx, imis.Families, maps.Clone(e.Family), nil); err != nil {
+	if res.Family, err = tx.create(ctx, imis.Families, maps.Clone(e.Family), nil, saveOptions{}); err != nil {
 		return nil, err
 	}
 	head := maps.Clone(e.Head)
 	head["family_id"] = res.Family.ID
-	if res.Head, err = tx.create(context.WithValue(ctx, freshFamilyKey{}, res.Family.ID), imis.Insurees, head, nil); err != nil {
+	if res.Head, err = tx.create(ctx, imis.Insurees, head, nil, saveOptions{headOfNewFamily: true}); err != nil {
 		return nil, err
 	}
 	for _, m := range e.Members {
 		m = maps.Clone(m)
 		m["family_id"] = res.Family.ID
-		r, err := tx.create(ctx, imis.Insurees, m, nil)
+		r, err := tx.create(ctx, imis.Insurees, m, nil, saveOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +74,7 @@ func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 	for _, p := range e.Policies {
 		pv := maps.Clone(p.Policy)
 		pv["family_id"] = res.Family.ID
-		pol, err := tx.create(ctx, imis.Policies, pv, nil)
+		pol, err := tx.create(ctx, imis.Policies, pv, nil, saveOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +83,11 @@ func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 		for _, c := range p.Contributions {
 			cv := maps.Clone(c)
 			cv["policy_id"] = pol.ID
-			r, err := tx.create(ctx, imis.Contributions, cv, nil)
+			opts := optionsInValues(imis.Contributions, cv)
+			if p.Decision != imis.DecisionNone {
+				opts.decision = p.Decision
+			}
+			r, err := tx.create(ctx, imis.Contributions, cv, nil, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -110,11 +116,11 @@ func (db *DB) QuotePolicy(ctx context.Context, productID imis.ID, enroll imis.Da
 		if err != nil {
 			return err
 		}
-		start, expiry, err := imis.PolicyPeriod(terms, enroll, imis.StageNew, imis.Date{})
+		f, err := imis.PricePolicy(terms, members, imis.StageNew, enroll, imis.Date{}, 0)
 		if err != nil {
 			return err
 		}
-		q = &PolicyQuote{Start: start, Expiry: expiry, Value: imis.PolicyValue(terms, members, imis.StageNew, enroll, start)}
+		q = &PolicyQuote{Start: f.Start, Expiry: f.Expiry, Value: f.Value}
 		return nil
 	})
 	return q, err

@@ -64,3 +64,30 @@ func TestEnrolFamilyPolicyContribution(t *testing.T) {
 		}
 	}
 }
+
+// TestEnrolUnderpaidFollowsTheDecision enrols a policy with too small and late a payment: without
+// an answer the enrolment comes back with the question, with WAIT the policy waits for payment.
+func TestEnrolUnderpaidFollowsTheDecision(t *testing.T) {
+	e := newCoverageEnv(t)
+	enrolment := func(decision imis.PaymentDecision) store.Enrolment {
+		return store.Enrolment{
+			Family: parsed(t, imis.Families, map[string]string{"location_id": e.tr.v1.String()}),
+			Head:   parsed(t, imis.Insurees, map[string]string{"chfid": number("40000011"), "last_name": "Short", "other_names": "Head", "dob": "1980-01-01", "gender": "M"}),
+			Policies: []store.EnrolledPolicy{{
+				Policy:        parsed(t, imis.Policies, map[string]string{"product_id": e.product.String(), "officer_id": e.officer.String(), "enroll_date": "2026-03-01"}),
+				Contributions: []imis.Values{parsed(t, imis.Contributions, map[string]string{"amount": "10.00", "receipt": "ENR-SHORT", "pay_date": "2026-03-02", "pay_type": "C"})},
+				Decision:      decision,
+			}},
+		}
+	}
+	if _, err := e.db.Enrol(e.ctx, enrolment(imis.DecisionNone)); imis.ErrorMessage(err) != "error.payment_decision_late" {
+		t.Fatalf("underpaid without an answer: %v", err)
+	}
+	res, err := e.db.Enrol(e.ctx, enrolment(imis.DecisionWait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pol := e.get(t, imis.Policies, res.Policies[0].ID); pol.Values["status"] != int64(imis.PolicyIdle) {
+		t.Fatalf("an underpaid policy left waiting: %v", pol.Values)
+	}
+}

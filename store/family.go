@@ -13,74 +13,17 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// init adds the family and insuree rules to the hook table.
-func init() {
-	hooks[imis.Families.Name] = registerHooks{beforeSave: deriveFamily, afterSave: familySaved}
-	hooks[imis.Insurees.Name] = registerHooks{beforeSave: deriveInsuree, afterSave: insureeSaved, beforeDelete: insureeDeleting}
-}
-
 // Settings keys of the insurance number rule (insurance-domain §4.5); empty means no check.
 const (
 	settingCHFIDLength = "chfid_length"
 	settingCHFIDModulo = "chfid_modulo"
 )
 
-// computedKey carries the computed fields a command of this file sets (a family's head, an
-// insuree's photo): the register's update always takes computed fields from the stored record,
-// so the hook applies them instead.
-type computedKey struct{}
-
-type computedSet struct {
-	reg    *imis.Register
-	values imis.Values
-}
-
-func withComputed(ctx context.Context, reg *imis.Register, v imis.Values) context.Context {
-	return context.WithValue(ctx, computedKey{}, computedSet{reg, v})
-}
-
-func computedFor(ctx context.Context, reg *imis.Register) imis.Values {
-	s, _ := ctx.Value(computedKey{}).(computedSet)
-	if s.reg != reg {
-		return nil
-	}
-	return s.values
-}
-
-// activateKey carries the user's "activate anyway" answer of legacy's threshold prompt to the
-// insuree hook that attaches a new member to the family's policies.
-type activateKey struct{}
-
-func withActivate(ctx context.Context, activate bool) context.Context {
-	return context.WithValue(ctx, activateKey{}, activate)
-}
-
-func activateFrom(ctx context.Context) bool { a, _ := ctx.Value(activateKey{}).(bool); return a }
-
-// freshFamilyKey marks the family that CreateFamily has just inserted in the same transaction,
-// whose first version the head completes instead of adding a second one.
-type freshFamilyKey struct{}
-
-func freshFamily(ctx context.Context) imis.ID {
-	id, _ := ctx.Value(freshFamilyKey{}).(imis.ID)
-	return id
-}
-
-// nested drops this file's per-command values, so the saves a hook makes of other records do not
-// inherit them.
-func nested(ctx context.Context) context.Context {
-	ctx = context.WithValue(ctx, computedKey{}, nil)
-	ctx = context.WithValue(ctx, freshFamilyKey{}, nil)
-	return context.WithValue(ctx, activateKey{}, nil)
-}
-
-func headName(last, other string) string { return strings.TrimSpace(last + " " + other) }
-
 // deriveFamily stores the district of the family's village, which scoping reads, and the head's
 // number and name, which name the family in lists and on policies.
-func deriveFamily(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
-	loc, ok := v["location_id"].(imis.ID)
-	if !ok {
+func deriveFamily(ctx context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error {
+	loc := v.ID("location_id")
+	if loc == imis.NilID {
 		return fieldError("location_id", "error.required")
 	}
 	var district uuid.NullUUID
@@ -91,21 +34,19 @@ func deriveFamily(ctx context.Context, tx *Tx, before *Record, v imis.Values) er
 		return err
 	}
 	v["district_id"] = district.UUID
-	var head any
+	var head imis.ID
 	if before != nil {
-		head = before.Values["head_id"]
+		head = before.Values.ID("head_id")
 		v["head_chfid"], v["head_name"] = before.Values["head_chfid"], before.Values["head_name"]
 	}
-	if o := computedFor(ctx, imis.Families); o != nil {
-		if h, set := o["head_id"]; set {
-			head = h
-		}
+	if h, set := s.computed["head_id"]; set {
+		head, _ = h.(imis.ID)
 	}
-	v["head_id"] = head
-	if head == nil {
-		v["head_chfid"], v["head_name"] = nil, nil
+	if head == imis.NilID {
+		v["head_id"], v["head_chfid"], v["head_name"] = nil, nil, nil
 		return nil
 	}
+	v["head_id"] = head
 	var chfid, last, other string
 	var family imis.ID
 	err = tx.QueryRowContext(ctx, "SELECT chfid, last_name, other_names, family_id FROM insurees WHERE id = $1 AND validity_to IS NULL", head).
@@ -118,47 +59,103 @@ func deriveFamily(ctx context.Context, tx *Tx, before *Record, v imis.Values) er
 	if before == nil || family != before.ID {
 		return imis.Errorf(imis.EINVALID, "error.not_member", chfid)
 	}
-	v["head_chfid"], v["head_name"] = chfid, headName(last, other)
+	maps.Copy(v, imis.FamilyHead(head, chfid, last, other))
 	return nil
 }
 
 // familySaved moves the members' derived district with the family, so that they stay visible to
 // the same users as their family.
-func familySaved(ctx context.Context, tx *Tx, r *Record) error {
+func familySaved(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
 	return refreshFamilyCopies(ctx, tx, r.ID)
 }
 
-// refreshFamilyCopies brings the family's district and head number, which members, policies and
-// contributions keep for scoping and search, in line with the family. They are derived copies,
-// so they change in place, without history rows.
+// refreshFamilyCopies brings what members, policies and contributions copy from the family (its
+// district and head's number, and the search texts made with them) in line with the family. They
+// are derived copies, so they change in place, without history rows. Rows are read before any is
+// written, since a transaction's connection serves one statement at a time.
 func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
-	for _, stmt := range []string{
-		`UPDATE insurees SET district_id = (SELECT f.district_id FROM families f WHERE f.id = insurees.family_id)
-			WHERE family_id = $1 AND validity_to IS NULL`,
-		`UPDATE policies SET district_id = (SELECT f.district_id FROM families f WHERE f.id = policies.family_id),
-			head_chfid = (SELECT f.head_chfid FROM families f WHERE f.id = policies.family_id)
-			WHERE family_id = $1 AND validity_to IS NULL`,
-		`UPDATE policies SET search_text = lower(COALESCE(head_chfid, '') || ' ' || COALESCE(product_code, ''))
-			WHERE family_id = $1 AND validity_to IS NULL`,
-		`UPDATE premiums SET district_id = (SELECT f.district_id FROM families f WHERE f.id = premiums.family_id),
-			head_chfid = (SELECT f.head_chfid FROM families f WHERE f.id = premiums.family_id)
-			WHERE family_id = $1 AND validity_to IS NULL`,
-		`UPDATE premiums SET search_text = lower(receipt || ' ' || COALESCE(head_chfid, ''))
-			WHERE family_id = $1 AND validity_to IS NULL`,
-	} {
-		if _, err := tx.ExecContext(ctx, stmt, familyID); err != nil {
+	var district uuid.NullUUID
+	var headCHFID sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT district_id, head_chfid FROM families WHERE id = $1", familyID).Scan(&district, &headCHFID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE insurees SET district_id = $1 WHERE family_id = $2 AND validity_to IS NULL", nullID(district), familyID); err != nil {
+		return err
+	}
+	type copied struct {
+		id imis.ID
+		v  imis.Values
+	}
+	var policies []copied
+	rows, err := tx.QueryContext(ctx, "SELECT id, product_code FROM policies WHERE family_id = $1 AND validity_to IS NULL", familyID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var p copied
+		var code sql.NullString
+		if err := rows.Scan(&p.id, &code); err != nil {
+			rows.Close()
+			return err
+		}
+		p.v = imis.PolicyCopies(district.UUID, headCHFID.String, code.String)
+		policies = append(policies, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range policies {
+		if _, err := tx.ExecContext(ctx, "UPDATE policies SET district_id = $1, head_chfid = $2, search_text = $3 WHERE id = $4",
+			p.v["district_id"], p.v["head_chfid"], imis.Policies.SearchText(p.v), p.id); err != nil {
+			return err
+		}
+	}
+	var premiums []copied
+	rows, err = tx.QueryContext(ctx, `SELECT pr.id, pr.receipt, p.product_id, p.family_id, p.district_id, p.head_chfid FROM premiums pr
+		JOIN policies p ON p.id = pr.policy_id WHERE pr.family_id = $1 AND pr.validity_to IS NULL`, familyID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var c copied
+		var receipt, chfid sql.NullString
+		var product, family, district uuid.NullUUID
+		if err := rows.Scan(&c.id, &receipt, &product, &family, &district, &chfid); err != nil {
+			rows.Close()
+			return err
+		}
+		policy := imis.Values{"product_id": nullID(product), "family_id": nullID(family), "district_id": nullID(district), "head_chfid": nullText(chfid)}
+		c.v = imis.ContributionCopies(policy)
+		c.v["receipt"] = receipt.String
+		premiums = append(premiums, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range premiums {
+		if _, err := tx.ExecContext(ctx, "UPDATE premiums SET district_id = $1, head_chfid = $2, search_text = $3 WHERE id = $4",
+			c.v["district_id"], c.v["head_chfid"], imis.Contributions.SearchText(c.v), c.id); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func nullText(s sql.NullString) any {
+	if !s.Valid {
+		return nil
+	}
+	return s.String
+}
+
 // deriveInsuree applies the rules of an insuree that need the database: district and head
 // status follow the family (insurance-domain §2.6, §4.7), the number obeys the scheme's rule
 // (§4.5), the birth date is plausible and a status other than active says when and why.
-func deriveInsuree(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
-	famID, ok := v["family_id"].(imis.ID)
-	if !ok {
+func deriveInsuree(ctx context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error {
+	famID := v.ID("family_id")
+	if famID == imis.NilID {
 		return fieldError("family_id", "error.required")
 	}
 	var district, head uuid.NullUUID
@@ -173,9 +170,9 @@ func deriveInsuree(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 		// A family without a head (saved on its own) takes its first member as head.
 		v["is_head"] = !head.Valid
 	} else {
-		moved := idOf(before.Values["family_id"]) != famID
+		moved := before.Values.ID("family_id") != famID
 		if moved {
-			if isHead, err := tx.isFamilyHead(ctx, idOf(before.Values["family_id"]), before.ID); err != nil {
+			if isHead, err := tx.isFamilyHead(ctx, before.Values.ID("family_id"), before.ID); err != nil {
 				return err
 			} else if isHead {
 				return imis.Errorf(imis.ECONFLICT, "error.head_move")
@@ -183,19 +180,17 @@ func deriveInsuree(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 		}
 		v["is_head"] = (head.Valid && head.UUID == before.ID) || (!head.Valid && moved)
 	}
-	if o := computedFor(ctx, imis.Insurees); o != nil {
-		for _, k := range []string{"photo_file", "photo_date"} {
-			if val, set := o[k]; set {
-				v[k] = val
-			}
+	for _, k := range []string{"photo_file", "photo_date"} {
+		if val, set := s.computed[k]; set {
+			v[k] = val
 		}
 	}
 	if v["status"] == nil {
 		v["status"] = imis.InsureeActive
 	}
 	p := imis.Problems{}
-	chfid := textOf(v["chfid"])
-	if before == nil || chfid != textOf(before.Values["chfid"]) {
+	chfid := v.Text("chfid")
+	if before == nil || chfid != before.Values.Text("chfid") {
 		rule, err := numberRule(ctx, tx)
 		if err != nil {
 			return err
@@ -204,24 +199,13 @@ func deriveInsuree(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 			p.Add("chfid", key)
 		}
 	}
-	dob := dateOf(v["dob"])
-	switch {
-	case dob.IsZero():
-		p.Add("dob", "error.required")
-	case before != nil && sameDate(dob, dateOf(before.Values["dob"])):
-	case dob.After(tx.today()):
-		p.Add("dob", "error.dob_future")
-	case dob.Time().Year() < 1900:
-		p.Add("dob", "error.date_range")
-	}
-	if textOf(v["status"]) != imis.InsureeActive {
-		if v["status_date"] == nil {
-			p.Add("status_date", "error.required")
-		}
-		if v["status_reason"] == nil {
-			p.Add("status_reason", "error.required")
+	// A birth date kept from before is not checked again: only what is entered now.
+	if dob := v.Date("dob"); before == nil || dob.IsZero() || !sameDate(dob, before.Values.Date("dob")) {
+		if key := imis.BirthDate(dob, tx.today()); key != "" {
+			p.Add("dob", key)
 		}
 	}
+	imis.CheckInsureeStatus(v, p)
 	return p.Err()
 }
 
@@ -239,18 +223,16 @@ func (tx *Tx) isFamilyHead(ctx context.Context, familyID, insureeID imis.ID) (bo
 }
 
 // insureeSaved carries out what a saved insuree changes elsewhere: the family's head columns,
-// and coverage (insurance-domain §4.6 as §10 #17 corrects it): a new, reactivated or moved active
-// member joins the family's policies with room, an inactive or dead one loses cover from the
-// status date, and any other save leaves coverage alone.
-func insureeSaved(ctx context.Context, tx *Tx, r *Record) error {
-	famID := idOf(r.Values["family_id"])
+// and coverage as imis.CoverChangeOnSave decides it.
+func insureeSaved(ctx context.Context, tx *Tx, r *Record, s *saving) error {
+	famID := r.Values.ID("family_id")
 	if r.Values["is_head"] == true {
-		if err := tx.syncFamilyHead(nested(ctx), famID, r.ID, freshFamily(ctx) == famID); err != nil {
+		if err := tx.syncFamilyHead(ctx, famID, r.ID, s.headOfNewFamily); err != nil {
 			return err
 		}
 	}
 	created := r.Version == 1
-	prevFamily, prevStatus := famID, textOf(r.Values["status"])
+	prevFamily, prevStatus := famID, r.Values.Text("status")
 	if !created {
 		// The history row the update has just written holds the previous state.
 		err := tx.QueryRowContext(ctx, "SELECT family_id, status FROM insurees WHERE legacy_id = $1 ORDER BY version DESC LIMIT 1", r.ID).
@@ -259,15 +241,11 @@ func insureeSaved(ctx context.Context, tx *Tx, r *Record) error {
 			return err
 		}
 	}
-	switch textOf(r.Values["status"]) {
-	case imis.InsureeInactive, imis.InsureeDead:
-		if !created {
-			return tx.endCoverage(ctx, r.ID, dateOf(r.Values["status_date"]))
-		}
-	case imis.InsureeActive:
-		if created || prevStatus != imis.InsureeActive || prevFamily != famID {
-			return tx.attachToFamilyPolicies(ctx, r.ID, famID, activateFrom(ctx))
-		}
+	switch imis.CoverChangeOnSave(created, prevStatus, r.Values.Text("status"), prevFamily != famID) {
+	case imis.CoverEnd:
+		return tx.endCoverage(ctx, r.ID, r.Values.Date("status_date"))
+	case imis.CoverJoin:
+		return tx.attachToFamilyPolicies(ctx, r.ID, famID, s.activate)
 	}
 	return nil
 }
@@ -285,19 +263,19 @@ func (tx *Tx) syncFamilyHead(ctx context.Context, familyID, headID imis.ID, fres
 		Scan(&chfid, &last, &other); err != nil {
 		return err
 	}
-	name := headName(last, other)
-	if idOf(fam.Values["head_id"]) == headID && textOf(fam.Values["head_chfid"]) == chfid && textOf(fam.Values["head_name"]) == name {
+	head := imis.FamilyHead(headID, chfid, last, other)
+	if fam.Values.ID("head_id") == headID && fam.Values.Text("head_chfid") == chfid && fam.Values.Text("head_name") == head.Text("head_name") {
 		return nil
 	}
 	if !fresh {
-		_, err := tx.update(withComputed(ctx, imis.Families, imis.Values{"head_id": headID}), imis.Families, familyID, fam.Version, maps.Clone(fam.Values), nil)
+		_, err := tx.update(ctx, imis.Families, familyID, fam.Version, maps.Clone(fam.Values), nil, saveOptions{computed: imis.Values{"head_id": headID}})
 		return err
 	}
 	after := &Record{ID: fam.ID, WireID: fam.WireID, Version: fam.Version, ValidFrom: fam.ValidFrom, Values: maps.Clone(fam.Values)}
-	after.Values["head_id"], after.Values["head_chfid"], after.Values["head_name"] = headID, chfid, name
-	after.Values["search_text"] = searchText(imis.Families, after.Values)
+	maps.Copy(after.Values, head)
+	after.Values["search_text"] = imis.Families.SearchText(after.Values)
 	if _, err := tx.ExecContext(ctx, "UPDATE families SET head_id = $1, head_chfid = $2, head_name = $3, search_text = $4 WHERE id = $5 AND validity_to IS NULL",
-		headID, chfid, name, after.Values["search_text"], familyID); err != nil {
+		headID, chfid, head["head_name"], after.Values["search_text"], familyID); err != nil {
 		return err
 	}
 	return tx.audit(ctx, "update", imis.Families, familyID, fam, after)
@@ -306,7 +284,7 @@ func (tx *Tx) syncFamilyHead(ctx context.Context, familyID, headID imis.ID, fres
 // insureeDeleting refuses to delete the head of a current family and ends the insuree's
 // coverage rows with it.
 func insureeDeleting(ctx context.Context, tx *Tx, r *Record) error {
-	if isHead, err := tx.isFamilyHead(ctx, idOf(r.Values["family_id"]), r.ID); err != nil {
+	if isHead, err := tx.isFamilyHead(ctx, r.Values.ID("family_id"), r.ID); err != nil {
 		return err
 	} else if isHead {
 		return imis.Errorf(imis.ECONFLICT, "error.head_delete")
@@ -411,7 +389,7 @@ func (db *DB) AddMember(ctx context.Context, familyID imis.ID, member imis.Value
 			m = imis.Values{}
 		}
 		m["family_id"] = familyID
-		r, err := tx.create(withActivate(ctx, activate), imis.Insurees, m, nil)
+		r, err := tx.create(ctx, imis.Insurees, m, nil, saveOptions{activate: activate})
 		if err != nil {
 			return err
 		}
@@ -436,14 +414,14 @@ func (db *DB) SetHead(ctx context.Context, familyID, insureeID imis.ID) error {
 		if err != nil {
 			return err
 		}
-		if idOf(ins.Values["family_id"]) != familyID {
+		if ins.Values.ID("family_id") != familyID {
 			return imis.Errorf(imis.EINVALID, "error.not_member", ins.Values["chfid"])
 		}
-		old := idOf(fam.Values["head_id"])
+		old := fam.Values.ID("head_id")
 		if old == insureeID {
 			return nil
 		}
-		if _, err := tx.update(withComputed(ctx, imis.Families, imis.Values{"head_id": insureeID}), imis.Families, familyID, fam.Version, maps.Clone(fam.Values), nil); err != nil {
+		if _, err := tx.update(ctx, imis.Families, familyID, fam.Version, maps.Clone(fam.Values), nil, saveOptions{computed: imis.Values{"head_id": insureeID}}); err != nil {
 			return err
 		}
 		if old != imis.NilID {
@@ -451,11 +429,11 @@ func (db *DB) SetHead(ctx context.Context, familyID, insureeID imis.ID) error {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.update(ctx, imis.Insurees, old, prev.Version, maps.Clone(prev.Values), nil); err != nil {
+			if _, err := tx.update(ctx, imis.Insurees, old, prev.Version, maps.Clone(prev.Values), nil, saveOptions{}); err != nil {
 				return err
 			}
 		}
-		_, err = tx.update(ctx, imis.Insurees, insureeID, ins.Version, maps.Clone(ins.Values), nil)
+		_, err = tx.update(ctx, imis.Insurees, insureeID, ins.Version, maps.Clone(ins.Values), nil, saveOptions{})
 		return err
 	})
 }
@@ -468,7 +446,7 @@ func (db *DB) MoveInsuree(ctx context.Context, insureeID, toFamilyID imis.ID, ca
 		if err != nil {
 			return err
 		}
-		from := idOf(ins.Values["family_id"])
+		from := ins.Values.ID("family_id")
 		if from == toFamilyID {
 			return nil
 		}
@@ -487,7 +465,7 @@ func (db *DB) MoveInsuree(ctx context.Context, insureeID, toFamilyID imis.ID, ca
 		}
 		v := maps.Clone(ins.Values)
 		v["family_id"] = toFamilyID
-		_, err = tx.update(ctx, imis.Insurees, insureeID, ins.Version, v, nil)
+		_, err = tx.update(ctx, imis.Insurees, insureeID, ins.Version, v, nil, saveOptions{})
 		return err
 	})
 }
@@ -499,7 +477,7 @@ func (db *DB) DeleteInsuree(ctx context.Context, insureeID imis.ID) error {
 		if err != nil {
 			return err
 		}
-		if isHead, err := tx.isFamilyHead(ctx, idOf(ins.Values["family_id"]), insureeID); err != nil {
+		if isHead, err := tx.isFamilyHead(ctx, ins.Values.ID("family_id"), insureeID); err != nil {
 			return err
 		} else if isHead {
 			return imis.Errorf(imis.ECONFLICT, "error.head_delete")

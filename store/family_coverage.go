@@ -19,12 +19,12 @@ func (tx *Tx) endCoverage(ctx context.Context, insureeID imis.ID, until imis.Dat
 	return err
 }
 
-// attachToFamilyPolicies puts a member on each current policy of the family that has not ended
-// (insurance-domain §4.8, "member added"). Policies are read before any row is written, since a
-// transaction's connection serves one statement at a time.
+// attachToFamilyPolicies puts a member on each current policy of the family that takes them, as
+// imis.NewMemberCover decides. Policies are read before any row is written, since a transaction's
+// connection serves one statement at a time.
 func (tx *Tx) attachToFamilyPolicies(ctx context.Context, insureeID, familyID imis.ID, activate bool) error {
 	rows, err := tx.QueryContext(ctx, "SELECT "+selectList(imis.Policies)+` FROM policies t WHERE t.family_id = $1 AND t.validity_to IS NULL
-		AND t.expiry_date >= $2 AND t.status <> $3 ORDER BY t.enroll_date, t.id`, familyID, tx.today(), imis.PolicyExpired)
+		ORDER BY t.enroll_date, t.id`, familyID)
 	if err != nil {
 		return err
 	}
@@ -42,6 +42,10 @@ func (tx *Tx) attachToFamilyPolicies(ctx context.Context, insureeID, familyID im
 		return err
 	}
 	for _, pol := range policies {
+		// The policies that ended are passed over before their facts are gathered.
+		if !imis.PolicyTakesMembers(pol.Values.Int("status"), pol.Values.Date("expiry_date"), tx.today()) {
+			continue
+		}
 		if err := tx.attachToPolicy(ctx, insureeID, pol, activate); err != nil {
 			return err
 		}
@@ -49,30 +53,22 @@ func (tx *Tx) attachToFamilyPolicies(ctx context.Context, insureeID, familyID im
 	return nil
 }
 
-// attachToPolicy writes one coverage row as legacy uspAddInsureePolicy does: no row when the
-// policy already covers its product's maximum of members; the policy's dates; and its effective
-// date, unless the policy is not in force or the member raises the value above what was paid
-// and the user did not choose to activate anyway (then the member waits for payment).
+// attachToPolicy gathers what the member-added rule needs to know of one policy and writes the
+// member's coverage row when the rule says they join it.
 func (tx *Tx) attachToPolicy(ctx context.Context, insureeID imis.ID, pol *Record, activate bool) error {
-	expiry := dateOf(pol.Values["expiry_date"])
 	var existing imis.ID
 	var existingExpiry imis.Date
 	err := tx.QueryRowContext(ctx, `SELECT id, expiry_date FROM insuree_policies WHERE insuree_id = $1 AND policy_id = $2
 		AND validity_to IS NULL ORDER BY validity_from DESC LIMIT 1`, insureeID, pol.ID).Scan(&existing, &existingExpiry)
-	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
-	}
-	if found && !existingExpiry.Before(expiry) {
-		return nil // still covered to the end of the policy
 	}
 	// Taking the policy's row lock first makes concurrent additions to one policy count its
 	// members one after the other, so together they cannot exceed the maximum.
 	if _, err := tx.ExecContext(ctx, "UPDATE policies SET version = version WHERE id = $1", pol.ID); err != nil {
 		return err
 	}
-	enroll := dateOf(pol.Values["enroll_date"])
-	_, terms, err := tx.productAt(ctx, idOf(pol.Values["product_id"]), enroll)
+	_, terms, err := tx.productAt(ctx, pol.Values.ID("product_id"), pol.Values.Date("enroll_date"))
 	if err != nil {
 		return err
 	}
@@ -85,65 +81,53 @@ func (tx *Tx) attachToPolicy(ctx context.Context, insureeID imis.ID, pol *Record
 		pol.ID, tx.today(), insureeID).Scan(&covered); err != nil {
 		return err
 	}
-	if terms.MaxMembers > 0 && covered >= terms.MaxMembers {
+	withMember, err := tx.valueWithMembers(ctx, pol, terms)
+	if err != nil {
+		return err
+	}
+	var paid int64
+	if err := tx.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM premiums
+		WHERE policy_id = $1 AND is_photo_fee = $2 AND validity_to IS NULL`, pol.ID, false).Scan(&paid); err != nil {
+		return err
+	}
+	join, effective := imis.NewMemberCover(imis.MemberPolicy{
+		Status:          pol.Values.Int("status"),
+		Expiry:          pol.Values.Date("expiry_date"),
+		Effective:       pol.Values.Date("effective_date"),
+		MaxMembers:      terms.MaxMembers,
+		Covered:         covered,
+		CoveredTo:       existingExpiry,
+		Value:           pol.Values.Money("value"),
+		ValueWithMember: withMember,
+		Paid:            imis.Money(paid),
+	}, tx.today(), activate)
+	if !join {
 		return nil
 	}
-	var effective any
-	if d := dateOf(pol.Values["effective_date"]); !d.IsZero() {
-		effective = d
-	}
-	if status := intOf(pol.Values["status"]); status == imis.PolicyIdle || status == imis.PolicyReady {
-		effective = nil
-	}
-	if effective != nil && !activate {
-		value, err := tx.valueWithMembers(ctx, pol, terms)
-		if err != nil {
-			return err
-		}
-		if int64(value) != intOf(pol.Values["value"]) {
-			var paid int64
-			if err := tx.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM premiums
-				WHERE policy_id = $1 AND is_photo_fee = $2 AND validity_to IS NULL`, pol.ID, false).Scan(&paid); err != nil {
-				return err
-			}
-			if paid < int64(value) {
-				effective = nil
-			}
-		}
-	}
-	if found {
+	if existing != imis.NilID {
 		// One current row per member and policy: the cut-short row of a reactivated member
 		// is replaced, and kept as history.
 		if _, err := tx.ExecContext(ctx, "UPDATE insuree_policies SET validity_to = $1 WHERE id = $2", tx.now, existing); err != nil {
 			return err
 		}
 	}
-	return tx.writeCoverage(ctx, pol, insureeID, effective)
+	return tx.writeCoverage(ctx, imis.CoverageRow(pol.ID, pol.Values, insureeID, effective))
 }
 
 // valueWithMembers prices a policy with the family's current members (the new one included),
 // classified by exact age on the enrolment date, as the policy itself was priced.
 func (tx *Tx) valueWithMembers(ctx context.Context, pol *Record, terms imis.PolicyTerms) (imis.Money, error) {
-	enroll := dateOf(pol.Values["enroll_date"])
-	members, err := tx.policyMembers(ctx, idOf(pol.Values["family_id"]), enroll)
-	if err != nil {
-		return 0, err
-	}
-	priced := make([]imis.Member, len(members))
-	for i, m := range members {
-		priced[i] = m.Member
-	}
-	stage := textOf(pol.Values["stage"])
-	discountBase := dateOf(pol.Values["start_date"])
-	if prev := idOf(pol.Values["previous_id"]); stage == imis.StageRenewal && prev != imis.NilID {
-		var prevExpiry imis.Date
+	var prevExpiry imis.Date
+	if prev := pol.Values.ID("previous_id"); prev != imis.NilID {
 		err := tx.QueryRowContext(ctx, "SELECT expiry_date FROM policies WHERE id = $1", prev).Scan(&prevExpiry)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, err
 		}
-		if !prevExpiry.IsZero() {
-			discountBase = prevExpiry.AddDays(1)
-		}
 	}
-	return imis.PolicyValue(terms, priced, stage, enroll, discountBase), nil
+	enroll, stage := pol.Values.Date("enroll_date"), pol.Values.Text("stage")
+	_, members, err := tx.policyMembers(ctx, pol.Values.ID("family_id"), enroll)
+	if err != nil {
+		return 0, err
+	}
+	return imis.PolicyValue(terms, members, stage, enroll, imis.DiscountBase(stage, pol.Values.Date("start_date"), prevExpiry)), nil
 }

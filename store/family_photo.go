@@ -47,8 +47,8 @@ func (db *DB) SavePhoto(ctx context.Context, insureeID imis.ID, fileName, conten
 		if err := tx.replacePhoto(ctx, insureeID, fileName, contentType, data, thumb, date, nil); err != nil {
 			return err
 		}
-		_, err = tx.update(withComputed(ctx, imis.Insurees, imis.Values{"photo_file": fileName, "photo_date": date}),
-			imis.Insurees, insureeID, ins.Version, maps.Clone(ins.Values), nil)
+		_, err = tx.update(ctx, imis.Insurees, insureeID, ins.Version, maps.Clone(ins.Values), nil,
+			saveOptions{computed: imis.Values{"photo_file": fileName, "photo_date": date}})
 		return err
 	})
 }

@@ -10,27 +10,65 @@ import (
 
 // registerHooks hold the rules particular to one register that need the database.
 type registerHooks struct {
-	beforeSave   func(ctx context.Context, tx *Tx, before *Record, v imis.Values) error
-	afterSave    func(ctx context.Context, tx *Tx, r *Record) error
+	beforeSave   func(ctx context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error
+	afterSave    func(ctx context.Context, tx *Tx, r *Record, s *saving) error
 	beforeDelete func(ctx context.Context, tx *Tx, r *Record) error
 }
 
-// hooks is filled by the init functions of the files that own each register's rules; it is
-// declared with a value so that it exists before any of them runs, whatever the file order.
-var hooks = map[string]registerHooks{}
+// registerRules is the table of every register's hooks. It is a function rather than a map
+// variable because hooks save other records, and a variable whose hooks lead back to it would be
+// an initialization cycle.
+func registerRules(reg *imis.Register) registerHooks {
+	switch reg {
+	case imis.Locations:
+		return registerHooks{beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren}
+	case imis.Roles:
+		return registerHooks{beforeSave: keepSystemCode, beforeDelete: refuseSystemRole}
+	case imis.Users:
+		return registerHooks{beforeSave: keepPasswordHash, beforeDelete: endUserSessions}
+	case imis.Officers:
+		return registerHooks{afterSave: saveLinkedLogin(imis.Officers, 1)}
+	case imis.ClaimAdmins:
+		return registerHooks{afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)}
+	case imis.Families:
+		return registerHooks{beforeSave: deriveFamily, afterSave: familySaved}
+	case imis.Insurees:
+		return registerHooks{beforeSave: deriveInsuree, afterSave: insureeSaved, beforeDelete: insureeDeleting}
+	case imis.Policies:
+		return registerHooks{beforeSave: preparePolicy, afterSave: coverPolicyMembers, beforeDelete: refusePolicyInUse}
+	case imis.Contributions:
+		return registerHooks{beforeSave: prepareContribution, afterSave: applyContribution, beforeDelete: refuseLockedContribution}
+	}
+	return registerHooks{}
+}
 
-func init() {
-	hooks[imis.Locations.Name] = registerHooks{beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren}
-	hooks[imis.Roles.Name] = registerHooks{beforeSave: keepSystemCode, beforeDelete: refuseSystemRole}
-	hooks[imis.Users.Name] = registerHooks{beforeSave: keepPasswordHash, beforeDelete: endUserSessions}
-	hooks[imis.Officers.Name] = registerHooks{afterSave: saveLinkedLogin(imis.Officers, 1)}
-	hooks[imis.ClaimAdmins.Name] = registerHooks{afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)}
+// saveOptions are what a command tells the rules of one save besides the record's values. The
+// saves that hooks make of other records start from none.
+type saveOptions struct {
+	// computed are computed fields the command sets (a family's head, an insuree's photo): an
+	// update otherwise keeps the stored ones.
+	computed imis.Values
+	// headOfNewFamily marks the head of the family the command has just inserted, whose first
+	// version the head completes instead of adding a second one.
+	headOfNewFamily bool
+	// activate answers legacy's threshold prompt for a new member: cover them at once although
+	// the contribution due grows beyond what was paid.
+	activate bool
+	// decision answers the payment prompt of a contribution that leaves its policy unpaid.
+	decision imis.PaymentDecision
+}
+
+// saving is one save as its hooks see it: the command's options, and what the hook before the
+// write decides for the hook after it.
+type saving struct {
+	saveOptions
+	effect *imis.ContributionEffect // decided by prepareContribution, carried out by applyContribution
 }
 
 // deriveLocation checks that a location hangs under the level above its own, and stores the
 // region and district it belongs to, which scoping reads without walking the tree.
-func deriveLocation(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
-	typ, _ := v["type"].(string)
+func deriveLocation(ctx context.Context, tx *Tx, before *Record, v imis.Values, _ *saving) error {
+	typ := v.Text("type")
 	if typ == imis.LocationRegion {
 		v["region_id"], v["district_id"] = nil, nil
 		if before != nil {
@@ -48,7 +86,7 @@ func deriveLocation(ctx context.Context, tx *Tx, before *Record, v imis.Values) 
 	if parentType != imis.ParentLevel(typ) {
 		return fieldError("parent_id", "error.location_level", imis.ParentLevel(typ))
 	}
-	parent := v["parent_id"].(imis.ID)
+	parent := v.ID("parent_id")
 	switch typ {
 	case imis.LocationDistrict:
 		v["region_id"], v["district_id"] = parent, nil
@@ -72,7 +110,7 @@ func deref(id *imis.ID) any {
 
 // moveLocationSubtree keeps the derived region and district of descendants right after a
 // location is created (a region or district points at itself) or moved.
-func moveLocationSubtree(ctx context.Context, tx *Tx, r *Record) error {
+func moveLocationSubtree(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
 	switch r.Values["type"] {
 	case imis.LocationRegion:
 		if r.Values["region_id"] == nil {
@@ -149,7 +187,7 @@ func refuseLocationWithChildren(ctx context.Context, tx *Tx, r *Record) error {
 	return nil
 }
 
-func keepSystemCode(_ context.Context, _ *Tx, before *Record, v imis.Values) error {
+func keepSystemCode(_ context.Context, _ *Tx, before *Record, v imis.Values, _ *saving) error {
 	v["system_code"] = int64(0)
 	if before != nil {
 		v["system_code"] = before.Values["system_code"]
@@ -158,13 +196,13 @@ func keepSystemCode(_ context.Context, _ *Tx, before *Record, v imis.Values) err
 }
 
 func refuseSystemRole(_ context.Context, _ *Tx, r *Record) error {
-	if code, _ := r.Values["system_code"].(int64); code != 0 {
+	if r.Values.Int("system_code") != 0 {
 		return imis.Errorf(imis.ECONFLICT, "error.system_role")
 	}
 	return nil
 }
 
-func keepPasswordHash(_ context.Context, _ *Tx, before *Record, v imis.Values) error {
+func keepPasswordHash(_ context.Context, _ *Tx, before *Record, v imis.Values, _ *saving) error {
 	if v["password_hash"] == nil && before != nil {
 		v["password_hash"] = before.Values["password_hash"]
 	}
@@ -182,9 +220,9 @@ func endUserSessions(ctx context.Context, tx *Tx, r *Record) error {
 // saveLinkedLogin gives an enrolment officer or claim administrator the interactive login that
 // openIMIS pairs with them: the login is their code, the role the system role for their kind,
 // the district theirs. It acts only when a password came with the save.
-func saveLinkedLogin(reg *imis.Register, systemRole int64) func(ctx context.Context, tx *Tx, r *Record) error {
-	return func(ctx context.Context, tx *Tx, r *Record) error {
-		hash, _ := r.Values["password_hash"].(string)
+func saveLinkedLogin(reg *imis.Register, systemRole int64) func(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
+	return func(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
+		hash := r.Values.Text("password_hash")
 		if hash == "" || r.Values["has_login"] != true {
 			return nil
 		}
@@ -210,12 +248,12 @@ func saveLinkedLogin(reg *imis.Register, systemRole int64) func(ctx context.Cont
 		var version int
 		err := tx.QueryRowContext(ctx, "SELECT id, version FROM users WHERE login = $1 AND validity_to IS NULL", r.Values["code"]).Scan(&existing, &version)
 		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.create(ctx, imis.Users, v, children)
+			_, err = tx.create(ctx, imis.Users, v, children, saveOptions{})
 			return err
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.update(ctx, imis.Users, existing, version, v, children)
+		_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{})
 		return err
 	}
 }

@@ -5,26 +5,21 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/google/uuid"
 	"github.com/openimis-go/openimis"
 )
 
-// payerFundsQuery applies openIMIS's rule on who may pay for a product (insurance-domain §6.4):
-// a national product takes any payer; otherwise the payer sits at the product's own location,
-// in a district of the product's region, or in the region of the product's district.
-const payerFundsQuery = `SELECT COALESCE(p.location_id IS NULL
-		OR p.location_id = y.location_id
-		OR (pl.type = 'R' AND yl.type = 'D' AND yl.parent_id = pl.id)
-		OR (pl.type = 'D' AND yl.type = 'R' AND pl.parent_id = yl.id), FALSE)
-	FROM products p
-	JOIN payers y ON y.id = $2 AND y.validity_to IS NULL
-	LEFT JOIN locations pl ON pl.id = p.location_id
-	LEFT JOIN locations yl ON yl.id = y.location_id
-	WHERE p.id = $1`
+// The places imis.PayerFunds compares: where a product is kept (the live row, even if the product
+// was since deleted) and where a current payer sits.
+const (
+	productPlaceQuery = `SELECT t.location_id, l.type, l.parent_id FROM products t LEFT JOIN locations l ON l.id = t.location_id WHERE t.id = $1`
+	payerPlaceQuery   = `SELECT t.location_id, l.type, l.parent_id FROM payers t LEFT JOIN locations l ON l.id = t.location_id
+		WHERE t.id = $1 AND t.validity_to IS NULL`
+)
 
 // PayerCanFund reports whether a payer may pay contributions for a product.
 func (db *DB) PayerCanFund(ctx context.Context, payerID, productID imis.ID) (bool, error) {
-	var ok bool
-	err := db.read.QueryRowContext(ctx, payerFundsQuery, productID, payerID).Scan(&ok)
+	ok, err := payerFunds(ctx, db.read, payerID, productID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -35,12 +30,33 @@ func (tx *Tx) checkPayerFunds(ctx context.Context, payer, product any) error {
 	if payer == nil {
 		return nil
 	}
-	var ok bool
-	if err := tx.QueryRowContext(ctx, payerFundsQuery, product, payer).Scan(&ok); err != nil {
+	ok, err := payerFunds(ctx, tx, payer, product)
+	if err != nil {
 		return fieldError("payer_id", "error.reference_missing")
 	}
 	if !ok {
 		return fieldError("payer_id", "error.payer_cannot_fund")
 	}
 	return nil
+}
+
+// payerFunds applies imis.PayerFunds to a payer and a product; sql.ErrNoRows when either is
+// missing.
+func payerFunds(ctx context.Context, q queryer, payer, product any) (bool, error) {
+	productPlace, err := placeOf(ctx, q, productPlaceQuery, product)
+	if err != nil {
+		return false, err
+	}
+	payerPlace, err := placeOf(ctx, q, payerPlaceQuery, payer)
+	if err != nil {
+		return false, err
+	}
+	return imis.PayerFunds(productPlace, payerPlace), nil
+}
+
+func placeOf(ctx context.Context, q queryer, query string, id any) (imis.Place, error) {
+	var loc, parent uuid.NullUUID
+	var typ sql.NullString
+	err := q.QueryRowContext(ctx, query, id).Scan(&loc, &typ, &parent)
+	return imis.Place{ID: loc.UUID, Type: typ.String, Parent: parent.UUID}, err
 }

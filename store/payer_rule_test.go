@@ -27,8 +27,7 @@ func TestPayerMustBeInTheProductsArea(t *testing.T) {
 		if err := p.Err(); err != nil {
 			t.Fatal(err)
 		}
-		v["decision"] = "WAIT"
-		_, err := e.db.Create(e.ctx, imis.Contributions, v, nil)
+		_, err := e.db.AddContribution(e.ctx, v, imis.DecisionWait)
 		return err
 	}
 	if err := pay("PY1", payer("Regional council", e.tr.region)); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -11,17 +12,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/openimis-go/openimis"
 )
-
-// The policy and contribution hooks are registered here rather than in contribution.go: Go runs
-// a package's init functions in file-name order, and hooks.go's init, which creates the map,
-// must come first.
-func init() {
-	hooks[imis.Policies.Name] = registerHooks{beforeSave: preparePolicy, afterSave: coverPolicyMembers, beforeDelete: refusePolicyInUse}
-	hooks[imis.Contributions.Name] = registerHooks{beforeSave: prepareContribution, afterSave: applyContribution, beforeDelete: refuseLockedContribution}
-}
-
-// adultAge is the age from which a member is priced as an adult.
-const adultAge = 18
 
 // today is the scheme's business date at the transaction's time.
 func (tx *Tx) today() imis.Date {
@@ -33,14 +23,6 @@ func (tx *Tx) today() imis.Date {
 }
 
 func sameDate(a, b imis.Date) bool { return !a.Before(b) && !a.After(b) }
-
-func dateOf(v any) imis.Date { d, _ := v.(imis.Date); return d }
-
-func idOf(v any) imis.ID { id, _ := v.(imis.ID); return id }
-
-func intOf(v any) int64 { n, _ := v.(int64); return n }
-
-func textOf(v any) string { s, _ := v.(string); return s }
 
 // productAt returns the current version of a product, which decides whether it is on sale and
 // where, and the version that was valid on day d, whose terms price a policy enrolled that day.
@@ -101,65 +83,42 @@ func (tx *Tx) familyFacts(ctx context.Context, familyID imis.ID) (familyFacts, e
 	return f, nil
 }
 
-// policyMember is a family member as pricing and coverage see them on the enrolment date.
-type policyMember struct {
-	ID imis.ID
-	imis.Member
-}
-
 // policyMembers returns the current active members of a family in registration order (openIMIS
 // orders by the integer insuree id, which the wire id keeps; UUIDv7 ids break ties in creation
-// order), classified on day at. Inactive and dead members are neither priced nor covered, as
-// they lose their cover when their status changes.
-func (tx *Tx) policyMembers(ctx context.Context, familyID imis.ID, at imis.Date) ([]policyMember, error) {
+// order), by id and as pricing sees them on day at. Inactive and dead members are neither priced
+// nor covered, as they lose their cover when their status changes.
+func (tx *Tx) policyMembers(ctx context.Context, familyID imis.ID, at imis.Date) (ids []imis.ID, members []imis.Member, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, dob, relationship FROM insurees WHERE family_id = $1 AND validity_to IS NULL
 		AND (status IS NULL OR status = $2) ORDER BY CASE WHEN wire_id IS NULL THEN 1 ELSE 0 END, wire_id, id`, familyID, imis.InsureeActive)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	var out []policyMember
 	for rows.Next() {
-		var m policyMember
+		var id imis.ID
 		var dob imis.Date
 		var rel sql.NullString
-		if err := rows.Scan(&m.ID, &dob, &rel); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &dob, &rel); err != nil {
+			return nil, nil, err
 		}
-		m.Adult = imis.AgeAt(dob, at) >= adultAge
-		m.Relation, _ = strconv.Atoi(rel.String)
-		out = append(out, m)
+		relation, _ := strconv.Atoi(rel.String)
+		ids, members = append(ids, id), append(members, imis.Member{Adult: imis.Adult(dob, at), Relation: relation})
 	}
-	return out, rows.Err()
-}
-
-// memberValue prices a policy of a family under terms with the family's current active members
-// classified on the enrolment date; discountBase is the start (new) or the day after the
-// previous expiry (renewal).
-func (tx *Tx) memberValue(ctx context.Context, familyID imis.ID, terms imis.PolicyTerms, stage string, enroll, discountBase imis.Date) (imis.Money, error) {
-	members, err := tx.policyMembers(ctx, familyID, enroll)
-	if err != nil {
-		return 0, err
-	}
-	priced := make([]imis.Member, len(members))
-	for i, m := range members {
-		priced[i] = m.Member
-	}
-	return imis.PolicyValue(terms, priced, stage, enroll, discountBase), nil
+	return ids, members, rows.Err()
 }
 
 // preparePolicy computes everything about a policy that the server decides (insurance-domain
 // §5.3–§5.5): a client's dates, value and status are never trusted. A previous_id in v, which
 // only a renewal sets, makes the policy a renewal of that one.
-func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values) error {
-	if before != nil && intOf(before.Values["status"]) != imis.PolicyIdle {
+func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values, _ *saving) error {
+	if before != nil && !imis.PolicyEditable(before.Values.Int("status")) {
 		return imis.Errorf(imis.ECONFLICT, "error.policy_not_idle")
 	}
-	familyID, productID, officerID := idOf(v["family_id"]), idOf(v["product_id"]), idOf(v["officer_id"])
-	enroll := dateOf(v["enroll_date"])
+	familyID, productID, officerID := v.ID("family_id"), v.ID("product_id"), v.ID("officer_id")
+	enroll := v.Date("enroll_date")
 	p := imis.Problems{}
-	if enroll.After(tx.today()) {
-		p.Add("enroll_date", "error.enroll_date_future")
+	if key := imis.FutureDate("enroll_date", enroll, tx.today()); key != "" {
+		p.Add("enroll_date", key)
 	}
 	fam, err := tx.familyFacts(ctx, familyID)
 	if err != nil {
@@ -169,11 +128,11 @@ func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 	if err != nil {
 		return err
 	}
-	code := textOf(prod.Values["code"])
-	if enroll.Before(dateOf(prod.Values["date_from"])) || enroll.After(dateOf(prod.Values["date_to"])) {
+	code := prod.Values.Text("code")
+	if !imis.ProductOnSale(prod.Values.Date("date_from"), prod.Values.Date("date_to"), enroll) {
 		p.Add("product_id", "error.product_not_on_sale", code, enroll)
 	}
-	if loc := idOf(prod.Values["location_id"]); loc != imis.NilID && loc != fam.district && loc != fam.region {
+	if !imis.ProductOfferedIn(prod.Values.ID("location_id"), fam.district, fam.region) {
 		p.Add("product_id", "error.product_not_available", code)
 	}
 	var worksTo imis.Date
@@ -181,16 +140,16 @@ func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 		p.Add("officer_id", "error.reference_missing")
 	} else if err != nil {
 		return err
-	} else if !worksTo.IsZero() && worksTo.Before(enroll) {
+	} else if !imis.OfficerWorksOn(worksTo, enroll) {
 		p.Add("officer_id", "error.officer_left", worksTo)
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 
-	stage, renewalOrder := imis.StageNew, any(nil)
+	stage, earlierRenewals := imis.StageNew, 0
 	var prevExpiry imis.Date
-	if prevID := idOf(v["previous_id"]); prevID != imis.NilID {
+	if prevID := v.ID("previous_id"); prevID != imis.NilID {
 		stage = imis.StageRenewal
 		var prevFamily imis.ID
 		var prevStatus sql.NullInt64
@@ -204,27 +163,21 @@ func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 		if prevFamily != familyID {
 			return imis.Errorf(imis.EINVALID, "error.previous_policy_family")
 		}
-		if before == nil && prevStatus.Int64 != imis.PolicyActive && prevStatus.Int64 != imis.PolicyExpired {
+		if before == nil && !imis.Renewable(prevStatus.Int64) {
 			return imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
 		}
-		var n int64
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM policies WHERE family_id = $1 AND product_id = $2 AND stage = $3
-			AND validity_to IS NULL AND id <> $4`, familyID, productID, imis.StageRenewal, selfID(before)).Scan(&n); err != nil {
+			AND validity_to IS NULL AND id <> $4`, familyID, productID, imis.StageRenewal, selfID(before)).Scan(&earlierRenewals); err != nil {
 			return err
 		}
-		renewalOrder = n + 1
 	}
-	start, expiry, err := imis.PolicyPeriod(terms, enroll, stage, prevExpiry)
-	if err != nil {
-		return fieldError("product_id", "error.cycle")
-	}
-	discountBase := start
-	if stage == imis.StageRenewal {
-		discountBase = prevExpiry.AddDays(1)
-	}
-	value, err := tx.memberValue(ctx, familyID, terms, stage, enroll, discountBase)
+	_, members, err := tx.policyMembers(ctx, familyID, enroll)
 	if err != nil {
 		return err
+	}
+	figures, err := imis.PricePolicy(terms, members, stage, enroll, prevExpiry, earlierRenewals)
+	if err != nil {
+		return fieldError("product_id", "error.cycle")
 	}
 
 	var dup int
@@ -236,11 +189,8 @@ func preparePolicy(ctx context.Context, tx *Tx, before *Record, v imis.Values) e
 		return policyDuplicate(fam.headCHFID, code, enroll)
 	}
 
-	v["stage"], v["status"], v["value"] = stage, int64(imis.PolicyIdle), int64(value)
-	v["start_date"], v["expiry_date"], v["effective_date"] = start, expiry, nil
-	v["renewal_order"] = renewalOrder
-	v["district_id"], v["product_code"] = nilIfZero(fam.district), code
-	v["head_chfid"] = nilIfEmpty(fam.headCHFID)
+	maps.Copy(v, figures.Values())
+	maps.Copy(v, imis.PolicyCopies(fam.district, fam.headCHFID, code))
 	return nil
 }
 
@@ -268,13 +218,13 @@ func nilIfEmpty(s string) any {
 // policyDuplicate is the answer to a second upload of the same policy: the key (family, product,
 // enrolment date, stage) is unique among current policies.
 func policyDuplicate(headCHFID, productCode string, enroll imis.Date) error {
-	return imis.Errorf(imis.ECONFLICT, "error.policy_duplicate", headCHFID, productCode, enroll)
+	return &imis.Error{Code: imis.ECONFLICT, Reason: imis.ReasonPolicyDuplicate, Message: "error.policy_duplicate", Args: []any{headCHFID, productCode, enroll}}
 }
 
 // receiptUsed is the answer to a receipt already used by a current contribution to a policy of
 // the same product.
 func receiptUsed(receipt any) error {
-	return &imis.Error{Code: imis.ECONFLICT, Message: "error.receipt_used", Args: []any{receipt},
+	return &imis.Error{Code: imis.ECONFLICT, Reason: imis.ReasonReceiptUsed, Message: "error.receipt_used", Args: []any{receipt},
 		Fields: map[string]imis.FieldError{"receipt": {Key: "error.receipt_used", Args: []any{receipt}}}}
 }
 
@@ -287,7 +237,7 @@ func explainIndexConflict(err error, v imis.Values) error {
 	}
 	switch {
 	case strings.Contains(c.constraint, "policies_once") || strings.Contains(c.constraint, "policies.family_id"):
-		return policyDuplicate(textOf(v["head_chfid"]), textOf(v["product_code"]), dateOf(v["enroll_date"]))
+		return policyDuplicate(v.Text("head_chfid"), v.Text("product_code"), v.Date("enroll_date"))
 	case strings.Contains(c.constraint, "premiums_receipt") || strings.Contains(c.constraint, "premiums.product_id"):
 		return receiptUsed(v["receipt"])
 	}
@@ -297,41 +247,33 @@ func explainIndexConflict(err error, v imis.Values) error {
 // coverPolicyMembers writes the coverage rows of a created or edited policy: one per current
 // member in registration order, up to the product's maximum (legacy InsertPolicyInsuree), so the
 // members beyond it are simply not covered. An edit closes the previous rows first.
-func coverPolicyMembers(ctx context.Context, tx *Tx, r *Record) error {
+func coverPolicyMembers(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
 	if err := tx.closeCoverage(ctx, r.ID); err != nil {
 		return err
 	}
-	enroll := dateOf(r.Values["enroll_date"])
-	_, terms, err := tx.productAt(ctx, idOf(r.Values["product_id"]), enroll)
+	enroll := r.Values.Date("enroll_date")
+	_, terms, err := tx.productAt(ctx, r.Values.ID("product_id"), enroll)
 	if err != nil {
 		return err
 	}
-	members, err := tx.policyMembers(ctx, idOf(r.Values["family_id"]), enroll)
+	members, _, err := tx.policyMembers(ctx, r.Values.ID("family_id"), enroll)
 	if err != nil {
 		return err
 	}
-	if terms.MaxMembers > 0 && len(members) > terms.MaxMembers {
-		members = members[:terms.MaxMembers]
-	}
-	for _, m := range members {
-		if err := tx.writeCoverage(ctx, r, m.ID, r.Values["effective_date"]); err != nil {
+	for _, m := range imis.CoveredMembers(members, terms.MaxMembers) {
+		if err := tx.writeCoverage(ctx, imis.CoverageRow(r.ID, r.Values, m, r.Values.Date("effective_date"))); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeCoverage inserts the coverage row of one insuree under policy r, with the policy's dates
-// and the given effective date (nil: registered on the policy but not yet paid for).
-func (tx *Tx) writeCoverage(ctx context.Context, r *Record, insureeID imis.ID, effective any) error {
-	if d, ok := effective.(imis.Date); ok && d.IsZero() {
-		effective = nil
-	}
-	offline, _ := r.Values["is_offline"].(bool)
+// writeCoverage inserts a coverage row built by imis.CoverageRow.
+func (tx *Tx) writeCoverage(ctx context.Context, row imis.Values) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO insuree_policies (id, family_id, insuree_id, policy_id, enrollment_date, start_date,
 		effective_date, expiry_date, is_offline, validity_from, audit_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		imis.NewID(), r.Values["family_id"], insureeID, r.ID, r.Values["enroll_date"], r.Values["start_date"],
-		effective, r.Values["expiry_date"], offline, tx.now, tx.auditUser())
+		imis.NewID(), row["family_id"], row["insuree_id"], row["policy_id"], row["enrollment_date"], row["start_date"],
+		row["effective_date"], row["expiry_date"], row["is_offline"], tx.now, tx.auditUser())
 	return err
 }
 
@@ -344,7 +286,7 @@ func (tx *Tx) closeCoverage(ctx context.Context, policyID imis.ID) error {
 // refusePolicyInUse allows deleting only an Idle policy that nothing has paid for or claimed
 // against, and ends its coverage rows and renewal reminders with it.
 func refusePolicyInUse(ctx context.Context, tx *Tx, r *Record) error {
-	if intOf(r.Values["status"]) != imis.PolicyIdle {
+	if !imis.PolicyEditable(r.Values.Int("status")) {
 		return imis.Errorf(imis.ECONFLICT, "error.policy_not_idle")
 	}
 	var n int

@@ -17,12 +17,9 @@ func (db *DB) SuspendPolicy(ctx context.Context, policyID imis.ID, version int) 
 		if pol.Version != version {
 			return imis.Errorf(imis.ECONFLICT, "error.stale_version")
 		}
-		switch pol.Values["status"] {
-		case int64(imis.PolicyIdle), int64(imis.PolicyActive):
-		default:
+		if !imis.PolicySuspendable(pol.Values.Int("status")) {
 			return imis.Errorf(imis.ECONFLICT, "error.policy_not_suspendable")
 		}
-		eff, _ := pol.Values["effective_date"].(imis.Date)
-		return tx.setPolicyState(ctx, pol, imis.PolicySuspended, eff)
+		return tx.setPolicyState(ctx, pol, imis.PolicySuspended, pol.Values.Date("effective_date"))
 	})
 }

@@ -137,10 +137,7 @@ func (f *polFixture) pay(policy imis.ID, amount, receipt, day, decision string, 
 	if err := p.Err(); err != nil {
 		f.t.Fatal(err)
 	}
-	if decision != "" {
-		v["decision"] = decision
-	}
-	return f.db.Create(f.ctx, imis.Contributions, v, nil)
+	return f.db.AddContribution(f.ctx, v, imis.PaymentDecision(decision))
 }
 
 func (f *polFixture) get(id imis.ID) *store.Record {

@@ -41,17 +41,6 @@ func columns(reg *imis.Register) []string {
 	return append(append(cols, derivedColumns[reg.Name]...), "search_text")
 }
 
-// searchText is what the free-text search of a register matches: its code and title, lower-cased
-// once on write, so a search compares one stored column instead of lower-casing every row.
-func searchText(reg *imis.Register, v imis.Values) string {
-	code, _ := v[reg.Code].(string)
-	title, _ := v[reg.Title].(string)
-	if reg.Code == reg.Title {
-		return strings.ToLower(code)
-	}
-	return strings.ToLower(code + " " + title)
-}
-
 // derivedColumns are stored beside a register's fields and kept by the store, never entered.
 var derivedColumns = map[string][]string{
 	imis.Locations.Name:     {"region_id", "district_id"},
@@ -348,21 +337,41 @@ func loadChildren(ctx context.Context, qr queryer, reg *imis.Register, owner imi
 // Create stores a new record after checking references, uniqueness and the user's scope.
 func (db *DB) Create(ctx context.Context, reg *imis.Register, v imis.Values, children map[string][]imis.Values) (*Record, error) {
 	var out *Record
+	opts := optionsInValues(reg, v)
 	err := db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.create(ctx, reg, v, children)
+		r, err := tx.create(ctx, reg, v, children, opts)
 		out = r
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, children map[string][]imis.Values) (*Record, error) {
+// optionsInValues takes out of a record's values what callers of Create and Update send beside
+// the fields: the answer to a contribution's payment prompt, as the forms post it ("decision";
+// AddContribution takes it as an argument).
+func optionsInValues(reg *imis.Register, v imis.Values) saveOptions {
+	if reg != imis.Contributions {
+		return saveOptions{}
+	}
+	raw := v["decision"]
+	delete(v, "decision")
+	switch x := raw.(type) {
+	case string:
+		return saveOptions{decision: imis.PaymentDecision(x)}
+	case imis.PaymentDecision:
+		return saveOptions{decision: x}
+	}
+	return saveOptions{}
+}
+
+func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, children map[string][]imis.Values, opts saveOptions) (*Record, error) {
 	if err := tx.checkRecord(ctx, reg, imis.NilID, v, children); err != nil {
 		return nil, err
 	}
+	rules, s := registerRules(reg), &saving{saveOptions: opts}
 	// The hook runs first because it may derive the columns that scoping reads.
-	if h := hooks[reg.Name].beforeSave; h != nil {
-		if err := h(ctx, tx, nil, v); err != nil {
+	if rules.beforeSave != nil {
+		if err := rules.beforeSave(ctx, tx, nil, v, s); err != nil {
 			return nil, err
 		}
 	}
@@ -370,7 +379,7 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 		return nil, err
 	}
 	id := imis.NewID()
-	v["search_text"] = searchText(reg, v)
+	v["search_text"] = reg.SearchText(v)
 	r := &Record{ID: id, Version: 1, ValidFrom: tx.now, Values: v, Children: children}
 	var q query
 	cols := columns(reg)
@@ -396,8 +405,8 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 	if err := tx.writeChildren(ctx, reg, id, children); err != nil {
 		return nil, err
 	}
-	if h := hooks[reg.Name].afterSave; h != nil {
-		if err := h(ctx, tx, r); err != nil {
+	if rules.afterSave != nil {
+		if err := rules.afterSave(ctx, tx, r, s); err != nil {
 			return nil, err
 		}
 	}
@@ -423,15 +432,16 @@ func (tx *Tx) auditUser() any {
 // that two people editing the same record cannot overwrite each other unknowingly.
 func (db *DB) Update(ctx context.Context, reg *imis.Register, id imis.ID, version int, v imis.Values, children map[string][]imis.Values) (*Record, error) {
 	var out *Record
+	opts := optionsInValues(reg, v)
 	err := db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.update(ctx, reg, id, version, v, children)
+		r, err := tx.update(ctx, reg, id, version, v, children, opts)
 		out = r
 		return err
 	})
 	return out, err
 }
 
-func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, version int, v imis.Values, children map[string][]imis.Values) (*Record, error) {
+func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, version int, v imis.Values, children map[string][]imis.Values, opts saveOptions) (*Record, error) {
 	before, err := tx.db.findByID(ctx, tx, reg, id, true)
 	if err != nil {
 		return nil, err
@@ -455,8 +465,9 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.checkRecord(ctx, reg, id, v, children); err != nil {
 		return nil, err
 	}
-	if h := hooks[reg.Name].beforeSave; h != nil {
-		if err := h(ctx, tx, before, v); err != nil {
+	rules, s := registerRules(reg), &saving{saveOptions: opts}
+	if rules.beforeSave != nil {
+		if err := rules.beforeSave(ctx, tx, before, v, s); err != nil {
 			return nil, err
 		}
 	}
@@ -466,7 +477,7 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.copyToHistory(ctx, reg, id); err != nil {
 		return nil, err
 	}
-	v["search_text"] = searchText(reg, v)
+	v["search_text"] = reg.SearchText(v)
 	var q query
 	sets := make([]string, 0, len(columns(reg)))
 	for _, c := range columns(reg) {
@@ -490,8 +501,8 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 		}
 	}
 	after := &Record{ID: id, WireID: before.WireID, Version: version + 1, ValidFrom: tx.now, Values: v, Children: children}
-	if h := hooks[reg.Name].afterSave; h != nil {
-		if err := h(ctx, tx, after); err != nil {
+	if rules.afterSave != nil {
+		if err := rules.afterSave(ctx, tx, after, s); err != nil {
 			return nil, err
 		}
 	}
@@ -535,7 +546,7 @@ func (tx *Tx) deleteRecord(ctx context.Context, reg *imis.Register, before *Reco
 			return err
 		}
 	}
-	if h := hooks[reg.Name].beforeDelete; h != nil {
+	if h := registerRules(reg).beforeDelete; h != nil {
 		if err := h(ctx, tx, before); err != nil {
 			return err
 		}
@@ -633,8 +644,7 @@ func (tx *Tx) checkRecord(ctx context.Context, reg *imis.Register, self imis.ID,
 				return err
 			}
 			if n > 0 {
-				return &imis.Error{Code: imis.ECONFLICT, Message: "error.duplicate", Args: []any{v[f.Name]},
-					Fields: map[string]imis.FieldError{f.Name: {Key: "error.duplicate", Args: []any{v[f.Name]}}}}
+				return duplicateValue(f.Name, v[f.Name])
 			}
 		}
 		if err := tx.checkRef(ctx, f, v[f.Name], self, f.Name, p); err != nil {
@@ -679,6 +689,12 @@ func (tx *Tx) checkRef(ctx context.Context, f imis.Field, v any, self imis.ID, k
 	return nil
 }
 
+// duplicateValue is the answer to a value of a unique field that another current record holds.
+func duplicateValue(field string, value any) error {
+	return &imis.Error{Code: imis.ECONFLICT, Reason: imis.ReasonDuplicate, Message: "error.duplicate", Args: []any{value},
+		Fields: map[string]imis.FieldError{field: {Key: "error.duplicate", Args: []any{value}}}}
+}
+
 // explainConflict turns a unique-index violation into a message naming the duplicate value.
 func (tx *Tx) explainConflict(reg *imis.Register, v imis.Values, err error) error {
 	err = mapError(err)
@@ -686,8 +702,7 @@ func (tx *Tx) explainConflict(reg *imis.Register, v imis.Values, err error) erro
 	if errors.As(err, &c) {
 		for _, f := range reg.Fields {
 			if f.Unique && c.on(reg.Table, f.Name) {
-				return &imis.Error{Code: imis.ECONFLICT, Message: "error.duplicate", Args: []any{v[f.Name]},
-					Fields: map[string]imis.FieldError{f.Name: {Key: "error.duplicate", Args: []any{v[f.Name]}}}}
+				return duplicateValue(f.Name, v[f.Name])
 			}
 		}
 		return explainIndexConflict(err, v)
@@ -708,7 +723,7 @@ func (db *DB) UpsertByCode(ctx context.Context, reg *imis.Register, rows []imis.
 			var err error
 			switch {
 			case errors.Is(qerr, sql.ErrNoRows):
-				_, err = tx.create(ctx, reg, v, nil)
+				_, err = tx.create(ctx, reg, v, nil, saveOptions{})
 				created++
 			case qerr != nil:
 				return qerr
@@ -717,12 +732,13 @@ func (db *DB) UpsertByCode(ctx context.Context, reg *imis.Register, rows []imis.
 				if ferr != nil {
 					err = ferr
 				} else if !sameValues(reg, cur.Values, v) {
-					_, err = tx.update(ctx, reg, id, version, v, nil)
+					_, err = tx.update(ctx, reg, id, version, v, nil, saveOptions{})
 					updated++
 				}
 			}
 			if err != nil {
-				return &imis.Error{Code: imis.ErrorCode(err), Message: "error.row", Args: []any{i + 1, imis.ErrorMessage(err)}, Fields: rowFields(err)}
+				return &imis.Error{Code: imis.ErrorCode(err), Reason: imis.ReasonOf(err), Message: "error.row", Args: []any{i + 1, imis.ErrorMessage(err)},
+					Fields: rowFields(err)}
 			}
 		}
 		return nil

@@ -15,39 +15,41 @@ import (
 // wrong data could turn into loops (openIMIS stops after 20 as well).
 const maxChainHops = 20
 
-// chainProduct is one product on a conversion chain, with its sale window.
-type chainProduct struct {
-	id, next imis.ID
-	from, to imis.Date
-}
-
-func (p chainProduct) onSale(d imis.Date) bool { return !d.Before(p.from) && !d.After(p.to) }
-
 // conversionChain returns the products reached from id by following conversion_product_id,
 // starting with id itself, stopping at a loop or after maxChainHops. current limits it to
 // current products; otherwise the live row is read even when the product was deleted.
-func (tx *Tx) conversionChain(ctx context.Context, id imis.ID, current bool) ([]chainProduct, error) {
+func (tx *Tx) conversionChain(ctx context.Context, id imis.ID, current bool) ([]imis.ChainProduct, error) {
 	q := "SELECT conversion_product_id, date_from, date_to FROM products WHERE id = $1"
 	if current {
 		q += " AND validity_to IS NULL"
 	}
-	var out []chainProduct
+	var out []imis.ChainProduct
 	seen := map[imis.ID]bool{}
 	for id != imis.NilID && !seen[id] && len(out) <= maxChainHops {
 		seen[id] = true
-		p := chainProduct{id: id}
+		p := imis.ChainProduct{ID: id}
 		var next uuid.NullUUID
-		err := tx.QueryRowContext(ctx, q, id).Scan(&next, &p.from, &p.to)
+		err := tx.QueryRowContext(ctx, q, id).Scan(&next, &p.From, &p.To)
 		if errors.Is(err, sql.ErrNoRows) {
 			break
 		} else if err != nil {
 			return nil, err
 		}
-		p.next = next.UUID
 		out = append(out, p)
-		id = p.next
+		id = next.UUID
 	}
 	return out, nil
+}
+
+// renewalProduct returns the product that renews, on day at, a policy of product id, as
+// imis.RenewalProduct chooses it along the current conversion chain; NilID when none is on sale.
+func (tx *Tx) renewalProduct(ctx context.Context, id imis.ID, at imis.Date) (imis.ID, error) {
+	chain, err := tx.conversionChain(ctx, id, true)
+	if err != nil {
+		return imis.NilID, err
+	}
+	product, _ := imis.RenewalProduct(chain, at)
+	return product, nil
 }
 
 // RenewPolicy enrols a family again after its policy previous (insurance-domain §5.5 renew):
@@ -62,19 +64,12 @@ func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.D
 		if err != nil {
 			return err
 		}
-		if s := intOf(prev.Values["status"]); s != imis.PolicyActive && s != imis.PolicyExpired {
+		if !imis.Renewable(prev.Values.Int("status")) {
 			return imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
 		}
-		chain, err := tx.conversionChain(ctx, idOf(prev.Values["product_id"]), true)
+		productID, err := tx.renewalProduct(ctx, prev.Values.ID("product_id"), enroll)
 		if err != nil {
 			return err
-		}
-		productID := imis.NilID
-		for _, p := range chain {
-			if p.onSale(enroll) {
-				productID = p.id
-				break
-			}
 		}
 		if productID == imis.NilID {
 			return fieldError("product_id", "error.no_renewal_product", enroll)
@@ -85,7 +80,7 @@ func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.D
 		}
 		v := imis.Values{"family_id": prev.Values["family_id"], "product_id": productID, "officer_id": officer,
 			"enroll_date": enroll, "previous_id": prev.ID, "is_offline": false}
-		rec, err := tx.create(ctx, imis.Policies, v, nil)
+		rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
 		if err != nil {
 			return explainIndexConflict(err, v)
 		}
@@ -93,7 +88,7 @@ func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.D
 		if err != nil {
 			return err
 		}
-		r, late = rec, imis.LateRenewal(terms, enroll, dateOf(prev.Values["expiry_date"]))
+		r, late = rec, imis.LateRenewal(terms, enroll, prev.Values.Date("expiry_date"))
 		_, err = tx.ExecContext(ctx, "UPDATE policy_renewals SET validity_to = $1 WHERE policy_id = $2 AND validity_to IS NULL", tx.now, prev.ID)
 		return err
 	})
@@ -184,7 +179,7 @@ func (db *DB) InsertRenewals(ctx context.Context, today imis.Date, intervalDays 
 
 // insertRenewal writes the reminder of one policy, or reports false when none is due.
 func (tx *Tx) insertRenewal(ctx context.Context, c renewalCandidate, today imis.Date) (bool, error) {
-	renewal := c.expiry.AddDays(1)
+	renewal := imis.RenewalDate(c.expiry)
 	var warnings int64
 	chain, err := tx.conversionChain(ctx, c.product, false)
 	if err != nil {
@@ -194,12 +189,12 @@ func (tx *Tx) insertRenewal(ctx context.Context, c renewalCandidate, today imis.
 	chainIDs := []any{c.product}
 	if len(chain) > 0 {
 		last := chain[len(chain)-1]
-		newProduct = last.id
-		if !last.onSale(renewal) {
+		newProduct = last.ID
+		if !imis.ProductOnSale(last.From, last.To, renewal) {
 			warnings |= 1
 		}
 		for _, p := range chain[1:] {
-			chainIDs = append(chainIDs, p.id)
+			chainIDs = append(chainIDs, p.ID)
 		}
 	} else {
 		warnings |= 1
@@ -213,7 +208,7 @@ func (tx *Tx) insertRenewal(ctx context.Context, c renewalCandidate, today imis.
 		warnings |= 2
 	} else {
 		newOfficer, phone = officer, ph
-		if !worksTo.IsZero() && worksTo.Before(renewal) {
+		if !imis.OfficerWorksOn(worksTo, renewal) {
 			warnings |= 4
 		}
 	}
@@ -267,7 +262,7 @@ func (tx *Tx) renewalOfficer(ctx context.Context, id imis.ID, renewal imis.Date)
 		if ph.Valid {
 			phone = ph.String
 		}
-		if wt.IsZero() || !wt.Before(renewal) {
+		if imis.OfficerWorksOn(wt, renewal) {
 			break
 		}
 		id = subst.UUID

@@ -144,11 +144,11 @@ func phoneInvalid(reg *imis.Register, err error) error {
 // phoneRaceConflict reports whether err is a unique-index violation on an exactly-once key, which only
 // a concurrent upload of the same records can cause (the upload checks each key first).
 func phoneRaceConflict(err error) bool {
-	var e *imis.Error
-	if !errors.As(err, &e) || e.Code != imis.ECONFLICT {
-		return false
+	switch imis.ReasonOf(err) {
+	case imis.ReasonDuplicate, imis.ReasonReceiptUsed, imis.ReasonPolicyDuplicate:
+		return true
 	}
-	return e.Message == "error.duplicate" || e.Message == "error.receipt_used" || e.Message == "error.policy_duplicate"
+	return false
 }
 
 // EnrolUpload writes an enrolment upload in one transaction, or nothing at all. A payload the
@@ -210,8 +210,7 @@ func (db *DB) EnrolUpload(ctx context.Context, u Upload, source, sourceVersion s
 		return nil, bad
 	case phoneRaceConflict(err):
 		res = &PhoneEnrolResult{Code: EnrolDuplicateNumber}
-		var e *imis.Error
-		if errors.As(err, &e) && e.Message == "error.receipt_used" {
+		if imis.ReasonOf(err) == imis.ReasonReceiptUsed {
 			res.Code = EnrolDuplicateReceipt
 		}
 	default:
@@ -281,10 +280,10 @@ func (e *phoneEnrolment) insureeByCHFID(ctx context.Context, chfid string) (phon
 }
 
 func phoneSamePerson(x phoneInsureeRow, v imis.Values) bool {
-	eq := func(a string, b any) bool {
-		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(textOf(b)))
+	eq := func(a, key string) bool {
+		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(v.Text(key)))
 	}
-	return eq(x.last, v["last_name"]) && eq(x.other, v["other_names"]) && sameDate(x.dob, dateOf(v["dob"]))
+	return eq(x.last, "last_name") && eq(x.other, "other_names") && sameDate(x.dob, v.Date("dob"))
 }
 
 // family writes (or recognises) one family and everything under it.
@@ -294,7 +293,7 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 	headIdx := -1
 	seen := map[string]bool{}
 	for i, ins := range f.Insurees {
-		chfid := strings.TrimSpace(textOf(ins.Values["chfid"]))
+		chfid := strings.TrimSpace(ins.Values.Text("chfid"))
 		if seen[chfid] {
 			return nil, &phoneRefusal{EnrolDuplicateNumber}
 		}
@@ -308,13 +307,13 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 	}
 	headCHFID := strings.TrimSpace(f.HeadCHFID)
 	switch {
-	case headIdx >= 0 && headCHFID != "" && textOf(f.Insurees[headIdx].Values["chfid"]) != headCHFID:
+	case headIdx >= 0 && headCHFID != "" && f.Insurees[headIdx].Values.Text("chfid") != headCHFID:
 		return nil, &phoneRefusal{EnrolDoubleHead}
 	case headIdx >= 0:
-		headCHFID = textOf(f.Insurees[headIdx].Values["chfid"])
+		headCHFID = f.Insurees[headIdx].Values.Text("chfid")
 	case headCHFID != "":
 		for i, ins := range f.Insurees {
-			if textOf(ins.Values["chfid"]) == headCHFID {
+			if ins.Values.Text("chfid") == headCHFID {
 				headIdx = i
 			}
 		}
@@ -336,12 +335,12 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 		if headIdx < 0 {
 			return nil, &phoneRefusal{EnrolNoHead}
 		}
-		fam, err := tx.create(ctx, imis.Families, e.stamp(f.Values), nil)
+		fam, err := tx.create(ctx, imis.Families, e.stamp(f.Values), nil, saveOptions{})
 		if err != nil {
 			return nil, phoneInvalid(imis.Families, err)
 		}
 		familyID, out.WireID, out.ID = fam.ID, fam.WireID, fam.ID
-		rec, err := e.createInsuree(context.WithValue(ctx, freshFamilyKey{}, fam.ID), familyID, &f.Insurees[headIdx])
+		rec, err := e.createInsuree(ctx, familyID, &f.Insurees[headIdx], true)
 		if err != nil {
 			return nil, err
 		}
@@ -380,13 +379,13 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 			continue
 		}
 		ins := &f.Insurees[i]
-		x, err := e.insureeByCHFID(ctx, textOf(ins.Values["chfid"]))
+		x, err := e.insureeByCHFID(ctx, ins.Values.Text("chfid"))
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case !x.present:
-			rec, err := e.createInsuree(ctx, familyID, ins)
+			rec, err := e.createInsuree(ctx, familyID, ins, false)
 			if err != nil {
 				return nil, err
 			}
@@ -427,24 +426,26 @@ func (e *phoneEnrolment) updateFamily(ctx context.Context, familyID imis.ID, f *
 			v[k] = val
 		}
 	}
-	if loc, ok := f.Values["location_id"].(imis.ID); ok && loc != idOf(cur.Values["location_id"]) {
+	if loc, ok := f.Values["location_id"].(imis.ID); ok && loc != cur.Values.ID("location_id") {
 		e.warn("Family %v: the village was not changed", f.ClientID)
 	}
 	if sameValues(imis.Families, cur.Values, v) {
 		return nil
 	}
-	_, err = e.tx.update(ctx, imis.Families, familyID, cur.Version, v, nil)
+	_, err = e.tx.update(ctx, imis.Families, familyID, cur.Version, v, nil, saveOptions{})
 	return phoneInvalid(imis.Families, err)
 }
 
-// createInsuree registers a member of the family, with their photo.
-func (e *phoneEnrolment) createInsuree(ctx context.Context, familyID imis.ID, ins *PhoneInsuree) (PhoneRecord, error) {
+// createInsuree registers a member of the family, with their photo; headOfNewFamily marks the
+// head of a family the upload has just created.
+func (e *phoneEnrolment) createInsuree(ctx context.Context, familyID imis.ID, ins *PhoneInsuree, headOfNewFamily bool) (PhoneRecord, error) {
 	v := e.stamp(ins.Values)
 	v["family_id"] = familyID
+	opts := saveOptions{headOfNewFamily: headOfNewFamily}
 	if ins.Photo != nil {
-		ctx = withComputed(ctx, imis.Insurees, imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()})
+		opts.computed = imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()}
 	}
-	rec, err := e.tx.create(ctx, imis.Insurees, v, nil)
+	rec, err := e.tx.create(ctx, imis.Insurees, v, nil, opts)
 	if err != nil {
 		return PhoneRecord{}, phoneInvalid(imis.Insurees, err)
 	}
@@ -482,13 +483,14 @@ func (e *phoneEnrolment) updateInsuree(ctx context.Context, x phoneInsureeRow, i
 	if !newPhoto && sameValues(imis.Insurees, cur.Values, v) {
 		return nil
 	}
+	var opts saveOptions
 	if newPhoto {
 		if err := e.insertPhoto(ctx, x.id, ins.Photo); err != nil {
 			return err
 		}
-		ctx = withComputed(ctx, imis.Insurees, imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()})
+		opts.computed = imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()}
 	}
-	_, err = e.tx.update(ctx, imis.Insurees, x.id, cur.Version, v, nil)
+	_, err = e.tx.update(ctx, imis.Insurees, x.id, cur.Version, v, nil, opts)
 	return phoneInvalid(imis.Insurees, err)
 }
 
@@ -508,7 +510,7 @@ func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhoneP
 		}
 		v["officer_id"] = e.u.OfficerID
 	}
-	productID := idOf(v["product_id"])
+	productID := v.ID("product_id")
 	stage := imis.StageNew
 	if strings.EqualFold(strings.TrimSpace(p.Stage), imis.StageRenewal) {
 		var prev imis.ID
@@ -533,7 +535,7 @@ func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhoneP
 	case err == nil:
 		out.WireID = wire.Int64
 	case errors.Is(err, sql.ErrNoRows):
-		rec, err := tx.create(ctx, imis.Policies, v, nil)
+		rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
 		if err != nil {
 			return nil, phoneInvalid(imis.Policies, explainIndexConflict(err, v))
 		}
@@ -555,7 +557,7 @@ func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhoneP
 // already used for the product by another policy, or twice in the upload, refuses the upload.
 func (e *phoneEnrolment) premium(ctx context.Context, policyID, productID imis.ID, pr *PhonePremium) (PhoneRecord, error) {
 	tx := e.tx
-	receipt := strings.TrimSpace(textOf(pr.Values["receipt"]))
+	receipt := strings.TrimSpace(pr.Values.Text("receipt"))
 	key := productID.String() + "|" + receipt
 	if e.receipts[key] {
 		return PhoneRecord{}, &phoneRefusal{EnrolDuplicateReceipt}
@@ -579,12 +581,10 @@ func (e *phoneEnrolment) premium(ctx context.Context, policyID, productID imis.I
 	v["policy_id"] = policyID
 	// A phone cannot answer the payment prompt: an underpaid or late contribution leaves the
 	// policy waiting, as openIMIS's upload does.
-	v["decision"] = imis.DecisionWait
-	rec, err := tx.create(ctx, imis.Contributions, v, nil)
+	rec, err := tx.create(ctx, imis.Contributions, v, nil, saveOptions{decision: imis.DecisionWait})
 	if err != nil {
 		err = explainIndexConflict(err, v)
-		var ie *imis.Error
-		if errors.As(err, &ie) && ie.Message == "error.receipt_used" {
+		if imis.ReasonOf(err) == imis.ReasonReceiptUsed {
 			return out, &phoneRefusal{EnrolDuplicateReceipt}
 		}
 		return out, phoneInvalid(imis.Contributions, err)

@@ -184,21 +184,13 @@ func (tx *Tx) renewFromPhone(ctx context.Context, req PhoneRenewal) (imis.ID, er
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return familyID, err
 	}
-	if prevStatus != imis.PolicyActive && prevStatus != imis.PolicyExpired {
+	if !imis.Renewable(prevStatus) {
 		return familyID, phoneRefuse(RenewalRejected)
 	}
 
-	// The renewal product is the first of the conversion chain on sale on the renewal date.
-	chain, err := tx.conversionChain(ctx, productID, true)
+	renewWith, err := tx.renewalProduct(ctx, productID, req.Date)
 	if err != nil {
 		return familyID, err
-	}
-	renewWith := imis.NilID
-	for _, p := range chain {
-		if p.onSale(req.Date) {
-			renewWith = p.id
-			break
-		}
 	}
 	if renewWith == imis.NilID {
 		return familyID, phoneRefuse(RenewalRejected)
@@ -244,7 +236,7 @@ func (tx *Tx) renewFromPhone(ctx context.Context, req PhoneRenewal) (imis.ID, er
 	}
 	pv := imis.Values{"family_id": familyID, "product_id": renewWith, "officer_id": officer, "enroll_date": req.Date,
 		"previous_id": prevID, "is_offline": false}
-	pol, err := tx.create(ctx, imis.Policies, pv, nil)
+	pol, err := tx.create(ctx, imis.Policies, pv, nil, saveOptions{})
 	if err != nil {
 		return familyID, phoneRenewalRefusal(explainIndexConflict(err, pv))
 	}
@@ -259,8 +251,9 @@ func (tx *Tx) renewFromPhone(ctx context.Context, req PhoneRenewal) (imis.ID, er
 			}
 		}
 		cv := imis.Values{"policy_id": pol.ID, "payer_id": payer, "amount": int64(req.Amount), "receipt": strings.TrimSpace(req.Receipt),
-			"pay_date": req.Date, "pay_type": "C", "is_photo_fee": false, "is_offline": false, "decision": imis.DecisionWait}
-		if _, err := tx.create(ctx, imis.Contributions, cv, nil); err != nil {
+			"pay_date": req.Date, "pay_type": "C", "is_photo_fee": false, "is_offline": false}
+		// The phone cannot answer the payment prompt: an underpaid renewal waits for payment.
+		if _, err := tx.create(ctx, imis.Contributions, cv, nil, saveOptions{decision: imis.DecisionWait}); err != nil {
 			return familyID, phoneRenewalRefusal(explainIndexConflict(err, cv))
 		}
 	}
@@ -275,16 +268,12 @@ func (tx *Tx) renewFromPhone(ctx context.Context, req PhoneRenewal) (imis.ID, er
 // into the app's answer: a used receipt, a policy already there, or a plain rejection (product
 // not sold to the family, officer gone, date in the future, ...). Other errors stay errors.
 func phoneRenewalRefusal(err error) error {
-	var e *imis.Error
-	if !errors.As(err, &e) {
-		return err
-	}
 	switch {
-	case e.Message == "error.receipt_used":
+	case imis.ReasonOf(err) == imis.ReasonReceiptUsed:
 		return phoneRefuse(RenewalDuplicateReceipt)
-	case e.Message == "error.policy_duplicate":
+	case imis.ReasonOf(err) == imis.ReasonPolicyDuplicate:
 		return phoneRefuse(RenewalAlreadyRequested)
-	case e.Code == imis.EINVALID || e.Code == imis.ECONFLICT:
+	case imis.ErrorCode(err) == imis.EINVALID || imis.ErrorCode(err) == imis.ECONFLICT:
 		return phoneRefuse(RenewalRejected)
 	}
 	return err

@@ -22,7 +22,7 @@ func (db *DB) seedPlatform(ctx context.Context) error {
 					rights[i] = imis.Values{"right_id": int64(r)}
 				}
 				if _, err := tx.create(ctx, imis.Roles, imis.Values{"name": sr.Name, "alt_name": sr.AltName, "blocked": false},
-					map[string][]imis.Values{"rights": rights}); err != nil {
+					map[string][]imis.Values{"rights": rights}, saveOptions{}); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, "UPDATE roles SET system_code = $1 WHERE name = $2 AND validity_to IS NULL", sr.Code, sr.Name); err != nil {

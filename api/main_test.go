@@ -1,0 +1,9 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/openimis-go/openimis/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/auth"
+	"github.com/openimis-go/openimis/internal/httpx"
+	"github.com/openimis-go/openimis/store"
+)
+
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.renderLogin(w, r, http.StatusOK, "")
+}
+
+func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, errKey string) {
+	token := httpx.IssueLoginCSRF(w, r)
+	p := s.newPage(r, "login.title")
+	p.CSRF = token
+	p.Data = map[string]string{"Next": httpx.SafeNext(r.FormValue("next")), "Error": errKey, "Login": r.PostFormValue("login")}
+	s.render(w, r, status, "login", p)
+}
+
+// loginSubmit checks the password form. Its CSRF token is a double-submit cookie, since there is
+// no session yet to hold one.
+func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, httpx.MaxFormBodyBytes)
+	if !httpx.LoginCSRFValid(r) {
+		s.renderLogin(w, r, http.StatusForbidden, "error.csrf")
+		return
+	}
+	if !s.LimitLogin(w, r) {
+		return
+	}
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	if !store.StorableText(login) {
+		s.renderLogin(w, r, http.StatusUnauthorized, "error.bad_credentials") // no stored login has such bytes
+		return
+	}
+	u, err := s.DB.Authenticate(r.Context(), login, r.PostFormValue("password"), auth.VerifyPassword)
+	if err != nil {
+		key := "error.bad_credentials"
+		switch imis.ErrorCode(err) {
+		case imis.ELOCKED:
+			key = "error.locked"
+		case imis.EUNAUTHORIZED:
+		default:
+			s.fail(w, r, err)
+			return
+		}
+		s.renderLogin(w, r, http.StatusUnauthorized, key)
+		return
+	}
+	if err := s.StartSession(w, r, u.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, httpx.SafeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	s.EndSession(w, r)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
