@@ -40,6 +40,20 @@ const (
 	ReasonDuplicate       Reason = "duplicate"        // a unique value already belongs to another current record
 	ReasonReceiptUsed     Reason = "receipt_used"     // the receipt is already used for the product
 	ReasonPolicyDuplicate Reason = "policy_duplicate" // the family already holds the policy (product, enrolment date, stage)
+	ReasonPaymentDecision Reason = "payment_decision" // the payment leaves the policy unpaid: say whether to wait, activate or suspend
+
+	ReasonNoHead       Reason = "no_head"       // the family has no head among its members
+	ReasonHeadTaken    Reason = "head_taken"    // the head's insurance number belongs to another family
+	ReasonNumberTaken  Reason = "number_taken"  // an insurance number belongs to someone else, or comes twice
+	ReasonTwoHeads     Reason = "two_heads"     // the family would have two heads
+	ReasonNumberAbsent Reason = "number_absent" // no insuree in the user's districts holds the insurance number
+
+	ReasonAlreadyDone      Reason = "already_done"       // the same request was carried out before
+	ReasonAlreadyRenewed   Reason = "already_renewed"    // the policy was renewed by another request
+	ReasonRenewalDeclined  Reason = "renewal_declined"   // the family declined the renewal
+	ReasonNotRenewable     Reason = "not_renewable"      // the policy cannot be renewed: its state, the product or a register's rule
+	ReasonLateRenewal      Reason = "late_renewal"       // the renewal comes after the product's renewal grace period
+	ReasonNoPreviousPolicy Reason = "no_previous_policy" // the family holds no policy that the renewal could continue
 )
 
 // FieldError is the problem with one input field, as a catalogue key plus arguments.

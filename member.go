@@ -33,7 +33,7 @@ func CoverChangeOnSave(created bool, prevStatus, status string, moved bool) Cove
 // PolicyTakesMembers reports whether a family's policy can still take a member who joins on day
 // today: it has neither expired nor ended.
 func PolicyTakesMembers(status int64, expiry, today Date) bool {
-	return status != PolicyExpired && !expiry.Before(today)
+	return status != PolicyExpired && !ExpiredBy(expiry, today)
 }
 
 // MemberPolicy is a policy of the family as the member-added rule sees it.

@@ -2,6 +2,7 @@ package imis
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,8 +30,19 @@ func PolicyEditable(status int64) bool { return status == PolicyIdle }
 // PolicySuspendable reports whether a policy in status may be suspended: an Idle or Active one.
 func PolicySuspendable(status int64) bool { return status == PolicyIdle || status == PolicyActive }
 
-// Renewable reports whether a policy in status may be renewed: one in force or one that expired.
-func Renewable(status int64) bool { return status == PolicyActive || status == PolicyExpired }
+// RenewableStatuses are the statuses of a policy that may be renewed: in force or expired.
+func RenewableStatuses() []int64 { return []int64{PolicyActive, PolicyExpired} }
+
+// Renewable reports whether a policy in status may be renewed (one of RenewableStatuses).
+func Renewable(status int64) bool { return slices.Contains(RenewableStatuses(), status) }
+
+// ExpiredBy reports whether a policy, or a member's cover under it, that runs to expiry has
+// expired by day today. The expiry day itself is still covered.
+func ExpiredBy(expiry, today Date) bool { return !expiry.After(LastExpiredDay(today)) }
+
+// LastExpiredDay is the latest expiry of a policy expired by day today: queries select expired
+// policies by an expiry on or before it, running ones by an expiry after it.
+func LastExpiredDay(today Date) Date { return today.AddDays(-1) }
 
 // PolicyTerms are the product settings that decide a policy's dates and value. Amounts are in
 // hundredths; periods in months; cycles are "dd-mm" day-month starts.

@@ -25,3 +25,30 @@ func TestPolicyStatusRules(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiredBy(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		expiry, today string
+		expired       bool
+	}{
+		{"a policy that expired yesterday has expired", "2024-05-09", "2024-05-10", true},
+		{"a policy covers its expiry day", "2024-05-10", "2024-05-10", false},
+		{"a policy that expires tomorrow runs", "2024-05-11", "2024-05-10", false},
+		{"the day before a month's first is the previous month's last", "2024-02-29", "2024-03-01", true},
+		{"a leap day still covered on the leap day", "2024-02-29", "2024-02-29", false},
+	} {
+		if got := ExpiredBy(d(tc.expiry), d(tc.today)); got != tc.expired {
+			t.Errorf("%s: expired %v", tc.name, got)
+		}
+	}
+	for _, tc := range []struct{ today, last string }{
+		{"2024-05-10", "2024-05-09"},
+		{"2024-03-01", "2024-02-29"},
+		{"2025-01-01", "2024-12-31"},
+	} {
+		if got := LastExpiredDay(d(tc.today)); got.String() != tc.last {
+			t.Errorf("last expired day of %s: %s, want %s", tc.today, got, tc.last)
+		}
+	}
+}

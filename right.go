@@ -75,9 +75,22 @@ const (
 // CRUDRights are the four rights that guard one register.
 type CRUDRights struct{ Search, Add, Edit, Delete Right }
 
-// SystemRoleAdministrator is the IsSystem code of the IMIS Administrator role, whose holders
-// pass every rights check and are not district-scoped.
-const SystemRoleAdministrator = 64
+// System role codes: the IsSystem bits of the roles openIMIS seeds. Holders of the IMIS
+// Administrator role pass every rights check and are not district-scoped.
+const (
+	SystemRoleEnrolmentOfficer     = 1
+	SystemRoleManager              = 2
+	SystemRoleAccountant           = 4
+	SystemRoleClerk                = 8
+	SystemRoleMedicalOfficer       = 16
+	SystemRoleSchemeAdministrator  = 32
+	SystemRoleAdministrator        = 64
+	SystemRoleReceptionist         = 128
+	SystemRoleClaimAdministrator   = 256
+	SystemRoleClaimContributor     = 512
+	SystemRoleHFAdministrator      = 524288
+	SystemRoleOfflineAdministrator = 1048576
+)
 
 // SystemRole is one of the twelve roles openIMIS seeds, with its bit code, names and rights.
 type SystemRole struct {
@@ -89,18 +102,18 @@ type SystemRole struct {
 
 // SystemRoles are openIMIS's seeded roles and their rights, as its base data defines them.
 var SystemRoles = []SystemRole{
-	{1, "Enrolment Officer", "Agents d'affiliation", rights(101001, 101002, 101003, 101004, 101101, 101102, 101103, 101104, 101105, 101201, 101202, 101203, 101204, 101205, 101301, 101302, 101303, 101304, 111001, 111009, 131200, 131201)},
-	{2, "Manager", "Manager", rights(131201, 131202, 131203, 131208, 101105)},
-	{4, "Accountant", "Comptable", rights(101001, 101101, 101105, 101201, 101301, 101401, 101402, 101403, 101404, 111101, 111102, 111103, 131204, 131205, 131206, 131210, 131211, 131212, 131213, 131214, 131215, 131216, 131217, 131218, 131219, 131220, 131221, 131222, 131401)},
-	{8, "Clerk", "Employé de bureau", rights(101001, 101002, 101003, 101004, 101101, 101102, 101103, 101104, 101105, 101201, 101202, 101203, 101204, 101205, 101301, 101302, 101303, 101304)},
-	{16, "Medical Officer", "Médecin", rights(111001, 111008, 111009, 111010, 111011, 131223)},
-	{32, "Scheme Administrator", "Administrateur du régime d'assurance", rights(101105, 121001, 121002, 121003, 121004, 121005, 121101, 121102, 121103, 121104, 121201, 121202, 121203, 121204, 121205, 121301, 121302, 121303, 121304, 121305, 121401, 121402, 121403, 121404, 122101, 122102, 122103, 122104, 121501, 121502, 121503, 121504, 121601, 121602, 121603, 121604, 121801, 121802, 121803, 121804, 131001, 131002, 131003, 131004, 131101, 131102, 131103, 131104, 131105, 131106, 131209, 131107)},
-	{64, "IMIS Administrator", "Gestionnaire IMIS", rights(101105, 121701, 121702, 121703, 121704, 121901, 121902, 121903, 121904, 121905, 131005, 131006, 131207, 131301, 131302, 131303, 131304, 122000, 122001, 122002, 122003, 122004, 122005)},
-	{128, "Receptionist", "Réceptionniste", rights(101001, 101101, 101105, 101201)},
-	{256, "Claim Administrator", "Gestionnaire de remboursement", rights(111001, 111002, 111004, 111005, 111006, 111007, 101105, 101001, 101101, 101201, 111012)},
-	{512, "Claim Contributor", "Contributeur de remboursement", rights(111001, 111002, 111005)},
-	{524288, "HF Administrator", "Gestionnaire d'établissement de santé", rights(121701, 121702, 121703, 121704, 131101, 131103, 131301, 131302, 131303, 131304)},
-	{1048576, "Offline Administrator", "Administrateur Offline", rights(121701, 121702, 121703, 121704, 131101, 131103, 131301, 131302, 131303, 131304)},
+	{SystemRoleEnrolmentOfficer, "Enrolment Officer", "Agents d'affiliation", rights(101001, 101002, 101003, 101004, 101101, 101102, 101103, 101104, 101105, 101201, 101202, 101203, 101204, 101205, 101301, 101302, 101303, 101304, 111001, 111009, 131200, 131201)},
+	{SystemRoleManager, "Manager", "Manager", rights(131201, 131202, 131203, 131208, 101105)},
+	{SystemRoleAccountant, "Accountant", "Comptable", rights(101001, 101101, 101105, 101201, 101301, 101401, 101402, 101403, 101404, 111101, 111102, 111103, 131204, 131205, 131206, 131210, 131211, 131212, 131213, 131214, 131215, 131216, 131217, 131218, 131219, 131220, 131221, 131222, 131401)},
+	{SystemRoleClerk, "Clerk", "Employé de bureau", rights(101001, 101002, 101003, 101004, 101101, 101102, 101103, 101104, 101105, 101201, 101202, 101203, 101204, 101205, 101301, 101302, 101303, 101304)},
+	{SystemRoleMedicalOfficer, "Medical Officer", "Médecin", rights(111001, 111008, 111009, 111010, 111011, 131223)},
+	{SystemRoleSchemeAdministrator, "Scheme Administrator", "Administrateur du régime d'assurance", rights(101105, 121001, 121002, 121003, 121004, 121005, 121101, 121102, 121103, 121104, 121201, 121202, 121203, 121204, 121205, 121301, 121302, 121303, 121304, 121305, 121401, 121402, 121403, 121404, 122101, 122102, 122103, 122104, 121501, 121502, 121503, 121504, 121601, 121602, 121603, 121604, 121801, 121802, 121803, 121804, 131001, 131002, 131003, 131004, 131101, 131102, 131103, 131104, 131105, 131106, 131209, 131107)},
+	{SystemRoleAdministrator, "IMIS Administrator", "Gestionnaire IMIS", rights(101105, 121701, 121702, 121703, 121704, 121901, 121902, 121903, 121904, 121905, 131005, 131006, 131207, 131301, 131302, 131303, 131304, 122000, 122001, 122002, 122003, 122004, 122005)},
+	{SystemRoleReceptionist, "Receptionist", "Réceptionniste", rights(101001, 101101, 101105, 101201)},
+	{SystemRoleClaimAdministrator, "Claim Administrator", "Gestionnaire de remboursement", rights(111001, 111002, 111004, 111005, 111006, 111007, 101105, 101001, 101101, 101201, 111012)},
+	{SystemRoleClaimContributor, "Claim Contributor", "Contributeur de remboursement", rights(111001, 111002, 111005)},
+	{SystemRoleHFAdministrator, "HF Administrator", "Gestionnaire d'établissement de santé", rights(121701, 121702, 121703, 121704, 131101, 131103, 131301, 131302, 131303, 131304)},
+	{SystemRoleOfflineAdministrator, "Offline Administrator", "Administrateur Offline", rights(121701, 121702, 121703, 121704, 131101, 131103, 131301, 131302, 131303, 131304)},
 }
 
 func rights(codes ...Right) []Right { return codes }

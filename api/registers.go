@@ -93,7 +93,7 @@ func (s *server) apiGet(w http.ResponseWriter, r *http.Request) {
 		rec, err = s.DB.FindAsOf(r.Context(), reg, id, d)
 		if err == nil && rec.LegacyID != nil {
 			versions, _ := s.DB.History(r.Context(), reg, id)
-			rec.ID, rec.LegacyID, rec.WireID = id, nil, store.WireIDOf(versions, id)
+			rec.ID, rec.LegacyID, rec.WireID = id, nil, store.RecordWireID(versions, id)
 		}
 	} else {
 		rec, err = s.DB.FindByID(r.Context(), reg, id)
@@ -131,7 +131,7 @@ func (s *server) apiHistory(w http.ResponseWriter, r *http.Request) {
 // rows of their own, with their own row id and no wire id, which a client would take for
 // another record.
 func asRecord(versions []*store.Record, id imis.ID) {
-	wire := store.WireIDOf(versions, id)
+	wire := store.RecordWireID(versions, id)
 	for _, v := range versions {
 		if v.LegacyID != nil && *v.LegacyID == id {
 			v.ID, v.LegacyID, v.WireID = id, nil, wire

@@ -96,3 +96,51 @@ func TestStoreRegistersNothingAtStart(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreSpeaksNoProtocol keeps the wire formats and result codes of the protocols in their
+// transport packages: store names what it keeps in the domain's words.
+func TestStoreSpeaksNoProtocol(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("..", "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "rest_") {
+			t.Errorf("store/%s: store files are named for their subject, not for a protocol", e.Name())
+		}
+	}
+	protocolName := func(name string) bool {
+		return ast.IsExported(name) && (strings.HasPrefix(name, "Phone") || strings.HasPrefix(name, "Wire"))
+	}
+	for _, f := range sourceFiles(t, "store") {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if protocolName(d.Name.Name) {
+					t.Errorf("store declares %s: name it for what it is in the domain", d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						if protocolName(s.Name.Name) {
+							t.Errorf("store declares %s: name it for what it is in the domain", s.Name.Name)
+						}
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							if protocolName(n.Name) {
+								t.Errorf("store declares %s: name it for what it is in the domain", n.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if field, ok := n.(*ast.Field); ok && field.Tag != nil && strings.Contains(field.Tag.Value, "json:") {
+				t.Errorf("store has a struct field with the tag %s: wire types belong to their transport", field.Tag.Value)
+			}
+			return true
+		})
+	}
+}

@@ -46,7 +46,7 @@ func (b *builder) officers() error {
 			}
 			if k == 0 {
 				b.sum.Users++
-				b.sum.Logins = append(b.sum.Logins, Login{Login: code, Password: officerPassword, Role: roleName(1), District: d.name})
+				b.sum.Logins = append(b.sum.Logins, Login{Login: code, Password: officerPassword, Role: roleName(imis.SystemRoleEnrolmentOfficer), District: d.name})
 			}
 			d.officer = append(d.officer, code)
 			b.sum.Officers++
@@ -73,7 +73,7 @@ func (b *builder) claimAdmins() error {
 		}
 		b.sum.ClaimAdmins++
 		b.sum.Users++
-		b.sum.Logins = append(b.sum.Logins, Login{Login: code, Password: claimsPassword, Role: roleName(256), District: f.district.name})
+		b.sum.Logins = append(b.sum.Logins, Login{Login: code, Password: claimsPassword, Role: roleName(imis.SystemRoleClaimAdministrator), District: f.district.name})
 		b.progress(i+1, len(b.hfs))
 	}
 	return nil
@@ -91,12 +91,15 @@ func roleName(code int) string {
 
 // roleLogins names the demo user of each system role other than the administrator's.
 var roleLogins = map[int]string{
-	1: "EnrolOfficer", 2: "Manager", 4: "Accountant", 8: "Clerk", 16: "MedOfficer", 32: "SchemeAdmin",
-	128: "Receptionist", 256: "ClaimAdmin", 512: "ClaimContrib", 524288: "HFAdmin", 1048576: "OfflineAdmin",
+	imis.SystemRoleEnrolmentOfficer: "EnrolOfficer", imis.SystemRoleManager: "Manager", imis.SystemRoleAccountant: "Accountant",
+	imis.SystemRoleClerk: "Clerk", imis.SystemRoleMedicalOfficer: "MedOfficer", imis.SystemRoleSchemeAdministrator: "SchemeAdmin",
+	imis.SystemRoleReceptionist: "Receptionist", imis.SystemRoleClaimAdministrator: "ClaimAdmin",
+	imis.SystemRoleClaimContributor: "ClaimContrib", imis.SystemRoleHFAdministrator: "HFAdmin",
+	imis.SystemRoleOfflineAdministrator: "OfflineAdmin",
 }
 
 // facilityStaff are the roles whose demo user works at one facility, the district hospital.
-var facilityStaff = map[int]bool{256: true, 512: true, 524288: true}
+var facilityStaff = map[int]bool{imis.SystemRoleClaimAdministrator: true, imis.SystemRoleClaimContributor: true, imis.SystemRoleHFAdministrator: true}
 
 // users creates the administrator and one user per other system role. They work in the first
 // district of the first region, except the scheme administrator, who manages every district.
@@ -120,7 +123,7 @@ func (b *builder) users() error {
 			raw = map[string]string{"login": login, "last_name": "Admin", "other_names": "Demo"}
 		case login == "":
 			return fmt.Errorf("demo: no demo login for the system role %q", sr.Name)
-		case sr.Code == 32:
+		case sr.Code == imis.SystemRoleSchemeAdministrator:
 			districts = b.districts
 		default:
 			districts = []*district{home}

@@ -22,7 +22,7 @@ func FuzzReadRESTObject(f *testing.F) {
 	for _, s := range []string{
 		`{"Family":{"HOFCHFID":"123456782","LocationId":"12","Poverty":"true","FamilyType":"H","Insurees":[{"CHFID":"123456782","DOB":"1980-01-02T00:00:00","IsHead":1,"Gender":"M"}]},"Policies":{"Amount":"1,500.50","EnrollDate":"2024-03-01 10:00"}}`,
 		`{"amount":12.5,"AMOUNT":"3"}`, `{"id":12.0,"n":12.5,"big":9223372036854775807,"bigger":9223372036854775808,"exp":1e3,"neg":-0}`,
-		`{"date":"2024-02-30","d2":"2024-02-29Tnonsense","d3":"0001-01-01","d4":" 2024-01-01 "}`,
+		`{"date":"2024-02-30","d2":"2024-02-29Tnonsense","d3":"0001-01-01","d4":" 2024-01-01 ","d5":"2024-01-01Z"}`,
 		`{"flag":"Yes","f2":"off","f3":2,"f4":null,"f5":[true]}`, `{"text":"a\u0000b","t2":"\ud800","t3":"  padded  ","t4":{}}`,
 		`{"list":{"one":1},"l2":[{"a":1},2],"l3":"x","l4":[]}`, `{} trailing`, `{"a":1}{"b":2}`, `[]`, `null`, `"text"`, `12`,
 		``, ` `, `{`, `{"a":}`, `{"n":"12.0000000000000001","m":9007199254740993.0}`, `{"ab":1,"AB":2,"aB":3}`, "\xef\xbb\xbf{}", "{\"bad\":\"\xff\"}",
@@ -117,7 +117,8 @@ func checkGetters(t *testing.T, o restObject, key string) {
 	}
 	if d, err := o.date(key); err != nil {
 		checkInputError(t, key, err)
-	} else if !d.IsZero() && !strings.HasPrefix(text, d.String()) || d.IsZero() && text != "" && !strings.HasPrefix(text, "0001-01-01") {
+	} else if !d.IsZero() && !strings.HasPrefix(text, d.String()) || d.IsZero() && text != "" && !strings.HasPrefix(text, "0001-01-01") ||
+		len(text) > 10 && text[10] != 'T' && text[10] != ' ' {
 		t.Fatalf("date(%q) = %v from %q", key, d, text)
 	} else if d2, err := o.requiredDate(key); d2 != d || (err == nil) == d.IsZero() {
 		t.Fatalf("requiredDate(%q) = %v, %v; date gives %v", key, d2, err, d)
@@ -130,8 +131,20 @@ func checkGetters(t *testing.T, o restObject, key string) {
 	} else if _, isObject := raw.(map[string]any); isObject != (nested != nil) {
 		t.Fatalf("object(%q) = %v from %#v", key, nested, raw)
 	}
-	if _, err := o.list(key); err != nil {
+	items, err := o.list(key)
+	if err != nil {
 		checkInputError(t, key, err)
+		return
+	}
+	want := 0
+	switch x := raw.(type) {
+	case map[string]any:
+		want = 1
+	case []any:
+		want = len(x)
+	}
+	if len(items) != want {
+		t.Fatalf("list(%q) = %v from %#v", key, items, raw)
 	}
 }
 

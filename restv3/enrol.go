@@ -91,7 +91,7 @@ type policyIn struct {
 	client, product, officer int64
 	stage                    string
 	raw                      map[string]string
-	hints                    store.PhonePolicyHints
+	figures                  store.PolicyFigures
 	premiums                 []*premiumIn
 }
 
@@ -337,21 +337,21 @@ func readPolicy(u *uploadIn, po restObject) (*policyIn, error) {
 		return nil, err
 	}
 	p.raw["is_offline"] = strconv.FormatBool(offline != 0)
-	if p.hints.Start, err = po.date("StartDate"); err != nil {
+	if p.figures.Start, err = po.date("StartDate"); err != nil {
 		return nil, err
 	}
-	if p.hints.Effective, err = po.date("EffectiveDate"); err != nil {
+	if p.figures.Effective, err = po.date("EffectiveDate"); err != nil {
 		return nil, err
 	}
-	if p.hints.Expiry, err = po.date("ExpiryDate"); err != nil {
+	if p.figures.Expiry, err = po.date("ExpiryDate"); err != nil {
 		return nil, err
 	}
 	if v, ok, err := po.money("PolicyValue"); err != nil {
 		return nil, err
 	} else if ok {
-		p.hints.Value = &v
+		p.figures.Value = &v
 	}
-	if p.hints.Status, _, err = po.int("PolicyStatus"); err != nil {
+	if p.figures.Status, _, err = po.int("PolicyStatus"); err != nil {
 		return nil, err
 	}
 	for _, key := range []string{"Premium", "Premiums"} {
@@ -414,10 +414,10 @@ func readPremium(u *uploadIn, pro restObject) (*premiumIn, error) {
 
 // resolve turns the upload's wire ids into record ids and parses every record through its
 // register, as a form would be.
-func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, error) {
+func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.FamilyUpload, error) {
 	ids := map[*imis.Register]map[int64]imis.ID{}
 	for reg, wires := range u.wires {
-		m, err := s.DB.WireIDs(r.Context(), reg, wires)
+		m, err := s.DB.IDsByWireID(r.Context(), reg, wires)
 		if err != nil {
 			return nil, err
 		}
@@ -440,7 +440,7 @@ func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, err
 		}
 		return v, nil
 	}
-	var out []store.PhoneFamily
+	var out []store.FamilyUpload
 	for _, f := range u.families {
 		var err error
 		if f.raw["location_id"], err = ref(imis.Locations, f.location, "LocationId"); err != nil {
@@ -450,7 +450,7 @@ func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, err
 		if err != nil {
 			return nil, err
 		}
-		pf := store.PhoneFamily{ClientID: f.client, HeadCHFID: f.hof, New: f.offline == 1, Values: fv}
+		pf := store.FamilyUpload{ClientID: f.client, HeadCHFID: f.hof, New: f.offline == 1, Values: fv}
 		for _, in := range f.insurees {
 			if in.raw["hf_id"], err = ref(imis.HealthFacilities, in.hf, "HFID"); err != nil {
 				return nil, err
@@ -463,9 +463,9 @@ func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, err
 				return nil, err
 			}
 			delete(iv, "family_id")
-			pi := store.PhoneInsuree{ClientID: in.client, Head: in.head, Values: iv}
+			pi := store.UploadedInsuree{ClientID: in.client, Head: in.head, Values: iv}
 			if in.photo != nil {
-				pi.Photo = &store.PhonePhoto{FileName: photo.FileName(in.raw["chfid"], s.Now(), in.photo.ContentType, nil),
+				pi.Photo = &store.InsureePhoto{FileName: photo.FileName(in.raw["chfid"], s.Now(), in.photo.ContentType, nil),
 					ContentType: in.photo.ContentType, Data: in.photo.Data, Thumb: in.photo.Thumb}
 			}
 			pf.Insurees = append(pf.Insurees, pi)
@@ -489,7 +489,7 @@ func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, err
 			if ownOfficer {
 				pv["officer_id"] = nil
 			}
-			pp := store.PhonePolicy{ClientID: p.client, Stage: p.stage, Values: pv, Hints: p.hints}
+			pp := store.UploadedPolicy{ClientID: p.client, Stage: p.stage, Values: pv, Figures: p.figures}
 			for _, pr := range p.premiums {
 				if pr.raw["payer_id"], err = ref(imis.Payers, pr.payer, "PayerId"); err != nil {
 					return nil, err
@@ -499,7 +499,7 @@ func (s *server) resolve(r *http.Request, u *uploadIn) ([]store.PhoneFamily, err
 					return nil, err
 				}
 				delete(cv, "policy_id")
-				pp.Premiums = append(pp.Premiums, store.PhonePremium{ClientID: pr.client, Values: cv})
+				pp.Contributions = append(pp.Contributions, store.UploadedContribution{ClientID: pr.client, Values: cv})
 			}
 			pf.Policies = append(pf.Policies, pp)
 		}
@@ -514,7 +514,7 @@ func (s *server) restEnrol(w http.ResponseWriter, r *http.Request) {
 		s.restFail(w, r, err)
 		return
 	}
-	up, err := s.restUpload(r, store.UploadEnrolment, body)
+	up, err := s.restUpload(r, store.UploadEnrolment, enrolAccepted, body)
 	if err != nil {
 		s.restFail(w, r, err)
 		return
@@ -532,7 +532,7 @@ func (s *server) restEnrol(w http.ResponseWriter, r *http.Request) {
 		var ie *restInputError
 		if errors.As(err, &ie) {
 			// A body the server cannot act on is still an upload received, for the reports.
-			if rerr := s.DB.RecordUpload(r.Context(), up, store.EnrolBadInput, ""); rerr != nil {
+			if rerr := s.DB.RecordUpload(r.Context(), up, enrolBadInput, ""); rerr != nil {
 				err = rerr
 			}
 		}
@@ -562,24 +562,38 @@ func (s *server) restEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.DB.EnrolUpload(r.Context(), up, source, version, families)
-	var bad *store.PhoneInvalid
+	var bad *store.InvalidUpload
 	switch {
+	case err == nil:
+		httpx.WriteJSON(w, http.StatusOK, enrolResponse(enrolAccepted, res))
 	case errors.As(err, &bad):
+		if rerr := s.DB.RecordUpload(r.Context(), up, enrolBadInput, ""); rerr != nil {
+			s.restFail(w, r, rerr)
+			return
+		}
 		s.restFail(w, r, s.restProblem(bad.Register, bad.Err))
-		return
-	case err != nil && res == nil:
-		s.restFail(w, r, err)
-		return
-	case err != nil:
-		s.Log.Error("rest enrolment", "err", err)
+	default:
+		// A refusal, or anything unexpected (logged): nothing was written, and the upload is
+		// recorded with its answer.
+		code := enrolCode(err)
+		if rerr := s.DB.RecordUpload(r.Context(), up, int64(code), ""); rerr != nil {
+			if code == enrolInterrupted {
+				rerr = errors.Join(err, rerr)
+			}
+			s.restFail(w, r, rerr)
+			return
+		}
+		if code == enrolInterrupted {
+			s.Log.Error("rest enrolment", "err", err)
+		}
+		httpx.WriteJSON(w, http.StatusOK, enrolResponse(code, &store.UploadResult{}))
 	}
-	httpx.WriteJSON(w, http.StatusOK, enrolResponse(res))
 }
 
 // enrolResponse renders the answer as upstream's NewFamilyResponse: the phone's ids beside the
 // server's wire ids and UUIDs. warnings, an addition the app ignores, lists where the phone's
 // policy figures differ from those the server computed and kept.
-func enrolResponse(res *store.PhoneEnrolResult) map[string]any {
+func enrolResponse(code int, res *store.UploadResult) map[string]any {
 	families := []map[string]any{}
 	for _, f := range res.Families {
 		insurees := []map[string]any{}
@@ -589,7 +603,7 @@ func enrolResponse(res *store.PhoneEnrolResult) map[string]any {
 		policies := []map[string]any{}
 		for _, p := range f.Policies {
 			premiums := []map[string]any{}
-			for _, pr := range p.Premiums {
+			for _, pr := range p.Contributions {
 				premiums = append(premiums, map[string]any{"premiumId": pr.ClientID, "premiumDBId": pr.WireID, "premiumUUID": pr.ID})
 			}
 			policies = append(policies, map[string]any{"policyId": p.ClientID, "policyDBId": p.WireID, "policyUUID": p.ID, "premium": premiums})
@@ -597,7 +611,7 @@ func enrolResponse(res *store.PhoneEnrolResult) map[string]any {
 		families = append(families, map[string]any{"familyId": f.ClientID, "familyDBId": f.WireID, "familyUUID": f.ID,
 			"insurees": insurees, "policies": policies})
 	}
-	out := map[string]any{"response": res.Code, "family": families}
+	out := map[string]any{"response": code, "family": families}
 	if len(res.Warnings) > 0 {
 		out["warnings"] = res.Warnings
 	}

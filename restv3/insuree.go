@@ -173,7 +173,7 @@ func (s *server) restFamily(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, familyJSON(f))
 }
 
-func familyJSON(f *store.WireFamily) map[string]any {
+func familyJSON(f *store.FamilySummary) map[string]any {
 	insurees := []map[string]any{}
 	for _, i := range f.Members {
 		insurees = append(insurees, map[string]any{

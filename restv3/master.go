@@ -24,7 +24,7 @@ var masterControls = []string{
 }
 
 func (s *server) restMaster(w http.ResponseWriter, r *http.Request) {
-	md, err := s.DB.MasterData(r.Context())
+	md, err := s.DB.ReferenceData(r.Context())
 	if err != nil {
 		s.restFail(w, r, err)
 		return
@@ -55,8 +55,8 @@ func (s *server) restMaster(w http.ResponseWriter, r *http.Request) {
 	}
 	out["controls"] = controls
 	rules := []map[string]any{}
-	for _, name := range store.PhoneRules {
-		rules = append(rules, map[string]any{"ruleName": name, "ruleValue": store.PhoneRule(md.Settings, name)})
+	for _, name := range store.MobileAppRules {
+		rules = append(rules, map[string]any{"ruleName": name, "ruleValue": md.MobileAppRules[name]})
 	}
 	out["phoneDefaults"] = rules
 
@@ -93,7 +93,7 @@ func (s *server) restMaster(w http.ResponseWriter, r *http.Request) {
 
 // productJSON renders a product row of the master data: amounts as exact numbers with two
 // decimals, periods as whole numbers, and the cycle starts as the "dd-mm" texts they are.
-func productJSON(p store.WireProduct) map[string]any {
+func productJSON(p store.ProductRef) map[string]any {
 	row := map[string]any{
 		"prodId": p.WireID, "productCode": p.Code, "productName": p.Name, "locationId": p.LocationWireID,
 		"dateFrom": httpx.NullDate(p.DateFrom), "dateTo": httpx.NullDate(p.DateTo), "conversionProdId": p.ConversionWireID,

@@ -53,14 +53,14 @@ func canonicalHash(kind string, body restObject) string {
 }
 
 // restUpload describes an upload by the token's user, who is also the officer whose code is the
-// user's login, if there is one.
-func (s *server) restUpload(r *http.Request, kind string, body restObject) (store.Upload, error) {
+// user's login, if there is one; accepted is the code recorded if the upload is accepted.
+func (s *server) restUpload(r *http.Request, kind string, accepted int64, body restObject) (store.Upload, error) {
 	u := imis.UserFromContext(r.Context())
 	officer, err := s.DB.OfficerByCode(r.Context(), u.Login)
 	if err != nil {
 		return store.Upload{}, err
 	}
-	return store.Upload{Kind: kind, UserID: u.ID, OfficerID: officer, Hash: canonicalHash(kind, body)}, nil
+	return store.Upload{Kind: kind, UserID: u.ID, OfficerID: officer, Hash: canonicalHash(kind, body), AcceptedResult: accepted}, nil
 }
 
 // GET policy: the open renewal reminders of the calling officer (and of those they stand in
@@ -101,22 +101,31 @@ func (s *server) restRenew(w http.ResponseWriter, r *http.Request) {
 		s.restFail(w, r, err)
 		return
 	}
-	up, err := s.restUpload(r, store.UploadRenewal, body)
+	up, err := s.restUpload(r, store.UploadRenewal, renewalAccepted, body)
 	if err != nil {
 		s.restFail(w, r, err)
 		return
 	}
-	code, err := s.DB.RenewFromPhone(r.Context(), up, req)
-	if err != nil {
+	err = s.DB.RenewalUpload(r.Context(), up, req)
+	code := renewalCode(err)
+	switch code {
+	case renewalAccepted, renewalAlreadyAccepted:
+		// Recorded with the renewal, or a repeat of what was done: nothing more to record.
+	case renewalUnexpectedFailure:
 		s.Log.Error("rest renewal", "err", err)
+	default:
+		if err := s.DB.RecordUpload(r.Context(), up, int64(code), ""); err != nil {
+			s.Log.Error("rest renewal", "err", err)
+			code = renewalUnexpectedFailure
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, code)
 }
 
-func parseRenewal(body restObject) (store.PhoneRenewal, error) {
-	var req store.PhoneRenewal
+func parseRenewal(body restObject) (store.RenewalRequest, error) {
+	var req store.RenewalRequest
 	var err error
-	if req.RenewalWireID, _, err = body.int("RenewalId"); err != nil {
+	if req.ReminderWireID, _, err = body.int("RenewalId"); err != nil {
 		return req, err
 	}
 	if req.CHFID, err = body.required("CHFID"); err != nil {

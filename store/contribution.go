@@ -138,7 +138,7 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 	})
 	if effect.Ask != "" {
 		prompt := decisionPrompts[effect.Ask]
-		return &imis.Error{Code: imis.EINVALID, Message: prompt.key,
+		return &imis.Error{Code: imis.EINVALID, Reason: imis.ReasonPaymentDecision, Message: prompt.key,
 			Fields: map[string]imis.FieldError{"decision": {Key: "error.choice", Args: []any{prompt.answers}}}}
 	}
 	s.effect = &effect

@@ -18,8 +18,7 @@ type Enrolment struct {
 }
 
 // EnrolledPolicy is a policy of an enrolment with the contributions paid towards it. Decision
-// answers the payment prompt (WAIT, ENFORCE or SUSPEND) for an underpaid or late payment; a
-// contribution's values may carry it instead, as "decision", the way the forms post it.
+// answers the payment prompt (WAIT, ENFORCE or SUSPEND) for an underpaid or late payment.
 type EnrolledPolicy struct {
 	Policy        imis.Values
 	Contributions []imis.Values
@@ -83,11 +82,7 @@ func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 		for _, c := range p.Contributions {
 			cv := maps.Clone(c)
 			cv["policy_id"] = pol.ID
-			opts := optionsInValues(imis.Contributions, cv)
-			if p.Decision != imis.DecisionNone {
-				opts.decision = p.Decision
-			}
-			r, err := tx.create(ctx, imis.Contributions, cv, nil, opts)
+			r, err := tx.create(ctx, imis.Contributions, cv, nil, saveOptions{decision: p.Decision})
 			if err != nil {
 				return nil, err
 			}

@@ -77,8 +77,8 @@ func (tx *Tx) attachToPolicy(ctx context.Context, insureeID imis.ID, pol *Record
 	var covered int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT ip.insuree_id) FROM insuree_policies ip
 		JOIN insurees i ON i.id = ip.insuree_id AND i.validity_to IS NULL
-		WHERE ip.policy_id = $1 AND ip.validity_to IS NULL AND ip.expiry_date >= $2 AND ip.insuree_id <> $3`,
-		pol.ID, tx.today(), insureeID).Scan(&covered); err != nil {
+		WHERE ip.policy_id = $1 AND ip.validity_to IS NULL AND ip.expiry_date > $2 AND ip.insuree_id <> $3`,
+		pol.ID, imis.LastExpiredDay(tx.today()), insureeID).Scan(&covered); err != nil {
 		return err
 	}
 	withMember, err := tx.valueWithMembers(ctx, pol, terms)

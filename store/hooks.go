@@ -8,38 +8,68 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// registerHooks hold the rules particular to one register that need the database.
-type registerHooks struct {
-	beforeSave   func(ctx context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error
-	afterSave    func(ctx context.Context, tx *Tx, r *Record, s *saving) error
-	beforeDelete func(ctx context.Context, tx *Tx, r *Record) error
-}
+// The rules particular to one register that need the database, called by name from the three
+// points of a write so that a reader (or a call-graph tool) can follow a save into them.
 
-// registerRules is the table of every register's hooks. It is a function rather than a map
-// variable because hooks save other records, and a variable whose hooks lead back to it would be
-// an initialization cycle.
-func registerRules(reg *imis.Register) registerHooks {
+// beforeSave checks and completes a record's values before they are written.
+func beforeSave(ctx context.Context, tx *Tx, reg *imis.Register, before *Record, v imis.Values, s *saving) error {
 	switch reg {
 	case imis.Locations:
-		return registerHooks{beforeSave: deriveLocation, afterSave: moveLocationSubtree, beforeDelete: refuseLocationWithChildren}
+		return deriveLocation(ctx, tx, before, v, s)
 	case imis.Roles:
-		return registerHooks{beforeSave: keepSystemCode, beforeDelete: refuseSystemRole}
+		return keepSystemCode(ctx, tx, before, v, s)
 	case imis.Users:
-		return registerHooks{beforeSave: keepPasswordHash, beforeDelete: endUserSessions}
-	case imis.Officers:
-		return registerHooks{afterSave: saveLinkedLogin(imis.Officers, 1)}
-	case imis.ClaimAdmins:
-		return registerHooks{afterSave: saveLinkedLogin(imis.ClaimAdmins, 256)}
+		return keepPasswordHash(ctx, tx, before, v, s)
 	case imis.Families:
-		return registerHooks{beforeSave: deriveFamily, afterSave: familySaved}
+		return deriveFamily(ctx, tx, before, v, s)
 	case imis.Insurees:
-		return registerHooks{beforeSave: deriveInsuree, afterSave: insureeSaved, beforeDelete: insureeDeleting}
+		return deriveInsuree(ctx, tx, before, v, s)
 	case imis.Policies:
-		return registerHooks{beforeSave: preparePolicy, afterSave: coverPolicyMembers, beforeDelete: refusePolicyInUse}
+		return preparePolicy(ctx, tx, before, v, s)
 	case imis.Contributions:
-		return registerHooks{beforeSave: prepareContribution, afterSave: applyContribution, beforeDelete: refuseLockedContribution}
+		return prepareContribution(ctx, tx, before, v, s)
 	}
-	return registerHooks{}
+	return nil
+}
+
+// afterSave writes what follows from a record just written: derived rows, other records.
+func afterSave(ctx context.Context, tx *Tx, reg *imis.Register, r *Record, s *saving) error {
+	switch reg {
+	case imis.Locations:
+		return moveLocationSubtree(ctx, tx, r, s)
+	case imis.Officers:
+		return saveLinkedLogin(ctx, tx, imis.Officers, imis.SystemRoleEnrolmentOfficer, r)
+	case imis.ClaimAdmins:
+		return saveLinkedLogin(ctx, tx, imis.ClaimAdmins, imis.SystemRoleClaimAdministrator, r)
+	case imis.Families:
+		return familySaved(ctx, tx, r, s)
+	case imis.Insurees:
+		return insureeSaved(ctx, tx, r, s)
+	case imis.Policies:
+		return coverPolicyMembers(ctx, tx, r, s)
+	case imis.Contributions:
+		return applyContribution(ctx, tx, r, s)
+	}
+	return nil
+}
+
+// beforeDelete refuses a deletion the register's rules forbid, or cleans up what hangs on it.
+func beforeDelete(ctx context.Context, tx *Tx, reg *imis.Register, r *Record) error {
+	switch reg {
+	case imis.Locations:
+		return refuseLocationWithChildren(ctx, tx, r)
+	case imis.Roles:
+		return refuseSystemRole(ctx, tx, r)
+	case imis.Users:
+		return endUserSessions(ctx, tx, r)
+	case imis.Insurees:
+		return insureeDeleting(ctx, tx, r)
+	case imis.Policies:
+		return refusePolicyInUse(ctx, tx, r)
+	case imis.Contributions:
+		return refuseLockedContribution(ctx, tx, r)
+	}
+	return nil
 }
 
 // saveOptions are what a command tells the rules of one save besides the record's values. The
@@ -220,40 +250,38 @@ func endUserSessions(ctx context.Context, tx *Tx, r *Record) error {
 // saveLinkedLogin gives an enrolment officer or claim administrator the interactive login that
 // openIMIS pairs with them: the login is their code, the role the system role for their kind,
 // the district theirs. It acts only when a password came with the save.
-func saveLinkedLogin(reg *imis.Register, systemRole int64) func(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
-	return func(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
-		hash := r.Values.Text("password_hash")
-		if hash == "" || r.Values["has_login"] != true {
-			return nil
-		}
-		district := r.Values["location_id"]
-		var hf any
-		if reg == imis.ClaimAdmins {
-			hf = r.Values["hf_id"]
-			if err := tx.QueryRowContext(ctx, "SELECT location_id FROM health_facilities WHERE id = $1", hf).Scan(&district); err != nil {
-				return err
-			}
-		}
-		var roleID imis.ID
-		if err := tx.QueryRowContext(ctx, "SELECT id FROM roles WHERE system_code = $1 AND validity_to IS NULL", systemRole).Scan(&roleID); err != nil {
+func saveLinkedLogin(ctx context.Context, tx *Tx, reg *imis.Register, systemRole int64, r *Record) error {
+	hash := r.Values.Text("password_hash")
+	if hash == "" || r.Values["has_login"] != true {
+		return nil
+	}
+	district := r.Values["location_id"]
+	var hf any
+	if reg == imis.ClaimAdmins {
+		hf = r.Values["hf_id"]
+		if err := tx.QueryRowContext(ctx, "SELECT location_id FROM health_facilities WHERE id = $1", hf).Scan(&district); err != nil {
 			return err
 		}
-		v := imis.Values{"login": r.Values["code"], "last_name": r.Values["last_name"], "other_names": r.Values["other_names"],
-			"phone": r.Values["phone"], "email": r.Values["email"], "language": "en", "hf_id": hf, "password_hash": hash}
-		children := map[string][]imis.Values{
-			"roles":     {{"role_id": roleID}},
-			"districts": {{"location_id": district}},
-		}
-		var existing imis.ID
-		var version int
-		err := tx.QueryRowContext(ctx, "SELECT id, version FROM users WHERE login = $1 AND validity_to IS NULL", r.Values["code"]).Scan(&existing, &version)
-		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.create(ctx, imis.Users, v, children, saveOptions{})
-			return err
-		} else if err != nil {
-			return err
-		}
-		_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{})
+	}
+	var roleID imis.ID
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM roles WHERE system_code = $1 AND validity_to IS NULL", systemRole).Scan(&roleID); err != nil {
 		return err
 	}
+	v := imis.Values{"login": r.Values["code"], "last_name": r.Values["last_name"], "other_names": r.Values["other_names"],
+		"phone": r.Values["phone"], "email": r.Values["email"], "language": "en", "hf_id": hf, "password_hash": hash}
+	children := map[string][]imis.Values{
+		"roles":     {{"role_id": roleID}},
+		"districts": {{"location_id": district}},
+	}
+	var existing imis.ID
+	var version int
+	err := tx.QueryRowContext(ctx, "SELECT id, version FROM users WHERE login = $1 AND validity_to IS NULL", r.Values["code"]).Scan(&existing, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = tx.create(ctx, imis.Users, v, children, saveOptions{})
+		return err
+	} else if err != nil {
+		return err
+	}
+	_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{})
+	return err
 }

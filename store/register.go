@@ -337,43 +337,22 @@ func loadChildren(ctx context.Context, qr queryer, reg *imis.Register, owner imi
 // Create stores a new record after checking references, uniqueness and the user's scope.
 func (db *DB) Create(ctx context.Context, reg *imis.Register, v imis.Values, children map[string][]imis.Values) (*Record, error) {
 	var out *Record
-	opts := optionsInValues(reg, v)
 	err := db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.create(ctx, reg, v, children, opts)
+		r, err := tx.create(ctx, reg, v, children, saveOptions{})
 		out = r
 		return err
 	})
 	return out, err
 }
 
-// optionsInValues takes out of a record's values what callers of Create and Update send beside
-// the fields: the answer to a contribution's payment prompt, as the forms post it ("decision";
-// AddContribution takes it as an argument).
-func optionsInValues(reg *imis.Register, v imis.Values) saveOptions {
-	if reg != imis.Contributions {
-		return saveOptions{}
-	}
-	raw := v["decision"]
-	delete(v, "decision")
-	switch x := raw.(type) {
-	case string:
-		return saveOptions{decision: imis.PaymentDecision(x)}
-	case imis.PaymentDecision:
-		return saveOptions{decision: x}
-	}
-	return saveOptions{}
-}
-
 func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, children map[string][]imis.Values, opts saveOptions) (*Record, error) {
 	if err := tx.checkRecord(ctx, reg, imis.NilID, v, children); err != nil {
 		return nil, err
 	}
-	rules, s := registerRules(reg), &saving{saveOptions: opts}
+	s := &saving{saveOptions: opts}
 	// The hook runs first because it may derive the columns that scoping reads.
-	if rules.beforeSave != nil {
-		if err := rules.beforeSave(ctx, tx, nil, v, s); err != nil {
-			return nil, err
-		}
+	if err := beforeSave(ctx, tx, reg, nil, v, s); err != nil {
+		return nil, err
 	}
 	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
 		return nil, err
@@ -405,10 +384,8 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 	if err := tx.writeChildren(ctx, reg, id, children); err != nil {
 		return nil, err
 	}
-	if rules.afterSave != nil {
-		if err := rules.afterSave(ctx, tx, r, s); err != nil {
-			return nil, err
-		}
+	if err := afterSave(ctx, tx, reg, r, s); err != nil {
+		return nil, err
 	}
 	return r, tx.audit(ctx, "create", reg, id, nil, r)
 }
@@ -432,9 +409,8 @@ func (tx *Tx) auditUser() any {
 // that two people editing the same record cannot overwrite each other unknowingly.
 func (db *DB) Update(ctx context.Context, reg *imis.Register, id imis.ID, version int, v imis.Values, children map[string][]imis.Values) (*Record, error) {
 	var out *Record
-	opts := optionsInValues(reg, v)
 	err := db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.update(ctx, reg, id, version, v, children, opts)
+		r, err := tx.update(ctx, reg, id, version, v, children, saveOptions{})
 		out = r
 		return err
 	})
@@ -465,11 +441,9 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.checkRecord(ctx, reg, id, v, children); err != nil {
 		return nil, err
 	}
-	rules, s := registerRules(reg), &saving{saveOptions: opts}
-	if rules.beforeSave != nil {
-		if err := rules.beforeSave(ctx, tx, before, v, s); err != nil {
-			return nil, err
-		}
+	s := &saving{saveOptions: opts}
+	if err := beforeSave(ctx, tx, reg, before, v, s); err != nil {
+		return nil, err
 	}
 	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
 		return nil, err
@@ -501,10 +475,8 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 		}
 	}
 	after := &Record{ID: id, WireID: before.WireID, Version: version + 1, ValidFrom: tx.now, Values: v, Children: children}
-	if rules.afterSave != nil {
-		if err := rules.afterSave(ctx, tx, after, s); err != nil {
-			return nil, err
-		}
+	if err := afterSave(ctx, tx, reg, after, s); err != nil {
+		return nil, err
 	}
 	return after, tx.audit(ctx, "update", reg, id, before, after)
 }
@@ -546,10 +518,8 @@ func (tx *Tx) deleteRecord(ctx context.Context, reg *imis.Register, before *Reco
 			return err
 		}
 	}
-	if h := registerRules(reg).beforeDelete; h != nil {
-		if err := h(ctx, tx, before); err != nil {
-			return err
-		}
+	if err := beforeDelete(ctx, tx, reg, before); err != nil {
+		return err
 	}
 	if err := tx.copyToHistory(ctx, reg, before.ID); err != nil {
 		return err
@@ -672,8 +642,13 @@ func (tx *Tx) checkRef(ctx context.Context, f imis.Field, v any, self imis.ID, k
 		p.Add(key, "error.self_reference")
 		return nil
 	}
+	// Only a location has a type, which a reference to one may restrict.
+	typeColumn := "''"
+	if target == imis.Locations {
+		typeColumn = "t.type"
+	}
 	var q query
-	q.WriteString("SELECT " + map[bool]string{true: "t.type", false: "''"}[target == imis.Locations] + " FROM " + target.Table +
+	q.WriteString("SELECT " + typeColumn + " FROM " + target.Table +
 		" t WHERE t.id = " + q.arg(v) + " AND t.validity_to IS NULL AND " + scopePredicate(&q, target, tx.user, false))
 	var typ string
 	err := tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&typ)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,44 +54,37 @@ func (tx *Tx) renewalProduct(ctx context.Context, id imis.ID, at imis.Date) (imi
 	return product, nil
 }
 
-// RenewPolicy enrols a family again after its policy previous (insurance-domain §5.5 renew):
-// the product is the first on previous's conversion chain that is on sale on the enrolment date,
-// the officer defaults to the previous one, and the new Idle stage-R policy starts no earlier
-// than the day after previous expires, with the renewal discount. late reports a renewal after
-// the product's renewal grace, which openIMIS asks the user to confirm. The reminders of the
-// previous policy are closed.
+// Renewal is the renewal command (insurance-domain §5.5 renew), whoever asks for it.
+type Renewal struct {
+	Previous imis.ID // the policy renewed
+	// Product starts the conversion chain that gives the renewal's product: the product asked
+	// for, or NilID for the previous policy's.
+	Product imis.ID
+	Enroll  imis.Date
+	Officer *imis.ID // nil: the previous policy's officer
+	// Contribution is the payment taken with the renewal (the contribution register's fields
+	// without policy_id), nil when none; Decision answers the payment prompt.
+	Contribution imis.Values
+	Decision     imis.PaymentDecision
+	// AnswerReminders marks the previous policy's open reminders, and Reminder, as renewed, as the
+	// mobile app's renewal does; otherwise they are closed, as a renewal entered by hand closes
+	// them. The app reads the difference: a reminder answered renewed makes a resent renewal
+	// "already accepted", one closed "already requested".
+	AnswerReminders bool
+	Reminder        *imis.ID
+	// AllowLate saves a renewal after the product's renewal grace period, which openIMIS asks
+	// the user to confirm; otherwise it is refused.
+	AllowLate bool
+}
+
+// RenewPolicy enrols a family again after its policy previous, entered by hand: the product is
+// the first on previous's conversion chain that is on sale on the enrolment date, the officer
+// defaults to the previous one, and the new Idle stage-R policy starts no earlier than the day
+// after previous expires, with the renewal discount. late reports a renewal after the product's
+// renewal grace. The reminders of the previous policy are closed.
 func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.Date, officerID *imis.ID) (r *Record, late bool, err error) {
 	err = db.inTx(ctx, func(tx *Tx) error {
-		prev, err := tx.db.findByID(ctx, tx, imis.Policies, previousID, true)
-		if err != nil {
-			return err
-		}
-		if !imis.Renewable(prev.Values.Int("status")) {
-			return imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
-		}
-		productID, err := tx.renewalProduct(ctx, prev.Values.ID("product_id"), enroll)
-		if err != nil {
-			return err
-		}
-		if productID == imis.NilID {
-			return fieldError("product_id", "error.no_renewal_product", enroll)
-		}
-		officer := prev.Values["officer_id"]
-		if officerID != nil {
-			officer = *officerID
-		}
-		v := imis.Values{"family_id": prev.Values["family_id"], "product_id": productID, "officer_id": officer,
-			"enroll_date": enroll, "previous_id": prev.ID, "is_offline": false}
-		rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
-		if err != nil {
-			return explainIndexConflict(err, v)
-		}
-		_, terms, err := tx.productAt(ctx, productID, enroll)
-		if err != nil {
-			return err
-		}
-		r, late = rec, imis.LateRenewal(terms, enroll, prev.Values.Date("expiry_date"))
-		_, err = tx.ExecContext(ctx, "UPDATE policy_renewals SET validity_to = $1 WHERE policy_id = $2 AND validity_to IS NULL", tx.now, prev.ID)
+		r, late, err = tx.renew(ctx, Renewal{Previous: previousID, Enroll: enroll, Officer: officerID, AllowLate: true})
 		return err
 	})
 	if err != nil {
@@ -98,14 +93,80 @@ func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.D
 	return r, late, nil
 }
 
-// ExpirePolicies marks every current policy that expired before today as Expired (8). A status
+// renew carries out a renewal: the product chosen along the conversion chain, the lateness, the
+// renewal policy, its contribution and the reminders.
+func (tx *Tx) renew(ctx context.Context, r Renewal) (*Record, bool, error) {
+	prev, err := tx.db.findByID(ctx, tx, imis.Policies, r.Previous, true)
+	if err != nil {
+		return nil, false, err
+	}
+	if !imis.Renewable(prev.Values.Int("status")) {
+		return nil, false, imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
+	}
+	from := r.Product
+	if from == imis.NilID {
+		from = prev.Values.ID("product_id")
+	}
+	productID, err := tx.renewalProduct(ctx, from, r.Enroll)
+	if err != nil {
+		return nil, false, err
+	}
+	if productID == imis.NilID {
+		return nil, false, fieldError("product_id", "error.no_renewal_product", r.Enroll)
+	}
+	_, terms, err := tx.productAt(ctx, productID, r.Enroll)
+	if err != nil {
+		return nil, false, err
+	}
+	late := imis.LateRenewal(terms, r.Enroll, prev.Values.Date("expiry_date"))
+	if late && !r.AllowLate {
+		return nil, late, refusal(imis.ReasonLateRenewal)
+	}
+	if r.Contribution != nil {
+		// The receipt is checked before anything is written, so that a used one is the answer
+		// rather than whatever the policy's rules would say.
+		receipt := strings.TrimSpace(r.Contribution.Text("receipt"))
+		var used int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM premiums WHERE product_id = $1 AND receipt = $2 AND validity_to IS NULL",
+			productID, receipt).Scan(&used); err != nil {
+			return nil, late, err
+		}
+		if used > 0 {
+			return nil, late, receiptUsed(receipt)
+		}
+	}
+	officer := prev.Values["officer_id"]
+	if r.Officer != nil {
+		officer = *r.Officer
+	}
+	v := imis.Values{"family_id": prev.Values["family_id"], "product_id": productID, "officer_id": officer,
+		"enroll_date": r.Enroll, "previous_id": prev.ID, "is_offline": false}
+	rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
+	if err != nil {
+		return nil, late, explainIndexConflict(err, v)
+	}
+	if r.Contribution != nil {
+		cv := maps.Clone(r.Contribution)
+		cv["policy_id"] = rec.ID
+		if _, err := tx.create(ctx, imis.Contributions, cv, nil, saveOptions{decision: r.Decision}); err != nil {
+			return nil, late, explainIndexConflict(err, cv)
+		}
+	}
+	if r.AnswerReminders {
+		return rec, late, tx.answerReminders(ctx, prev.ID, reminderRenewed, r.Reminder)
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE policy_renewals SET validity_to = $1 WHERE policy_id = $2 AND validity_to IS NULL", tx.now, prev.ID)
+	return rec, late, err
+}
+
+// ExpirePolicies marks every current policy expired by today (imis.ExpiredBy) as Expired. A status
 // change by the job is not an edit: rows change in place, without history rows, and the run
 // writes one audit record with its date and count.
 func (db *DB) ExpirePolicies(ctx context.Context, today imis.Date) (int, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE policies SET status = $1 WHERE validity_to IS NULL AND expiry_date < $2
-			AND (status IS NULL OR status <> $1)`, int64(imis.PolicyExpired), today)
+		res, err := tx.ExecContext(ctx, `UPDATE policies SET status = $1 WHERE validity_to IS NULL AND expiry_date <= $2
+			AND (status IS NULL OR status <> $1)`, int64(imis.PolicyExpired), imis.LastExpiredDay(today))
 		if err != nil {
 			return err
 		}
@@ -124,7 +185,7 @@ type renewalCandidate struct {
 }
 
 // InsertRenewals writes the renewal reminders of policies that expire within intervalDays of
-// today (openIMIS's uspPolicyRenewalInserts): current Active or Expired policies without a
+// today (openIMIS's uspPolicyRenewalInserts): current renewable policies without a
 // current reminder, unless the family already holds a policy of the same or converted product
 // starting on or after the renewal date. intervalDays <= 0 means any expiry date, as in
 // openIMIS. Warnings: 1 the end of the product's conversion chain is not on sale on the renewal
@@ -134,9 +195,13 @@ func (db *DB) InsertRenewals(ctx context.Context, today imis.Date, intervalDays 
 	var inserted int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		inserted = 0
+		var statuses []any
+		for _, st := range imis.RenewableStatuses() {
+			statuses = append(statuses, st)
+		}
 		var q query
 		q.WriteString(`SELECT p.id, p.family_id, p.product_id, p.officer_id, p.expiry_date FROM policies p
-			WHERE p.validity_to IS NULL AND p.status IN (` + q.arg(int64(imis.PolicyActive)) + ", " + q.arg(int64(imis.PolicyExpired)) + `)
+			WHERE p.validity_to IS NULL AND p.status IN ` + q.in(statuses) + `
 			AND p.expiry_date IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM policy_renewals r WHERE r.policy_id = p.id AND r.validity_to IS NULL)`)
 		if intervalDays > 0 {
@@ -270,7 +335,7 @@ func (tx *Tx) renewalOfficer(ctx context.Context, id imis.ID, renewal imis.Date)
 	return officer, worksTo, phone, found, nil
 }
 
-// RenewalDue is one renewal reminder as an officer's phone lists it (REST v3 GET policy).
+// RenewalDue is one open renewal reminder of an officer, with the legacy ids the mobile app knows.
 type RenewalDue struct {
 	RenewalID      int64 // wire id
 	RenewalUUID    imis.ID

@@ -3,20 +3,25 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/openimis-go/openimis"
 )
 
-// PhoneRules are openIMIS's tblIMISDefaultsPhone flags, each kept as the setting
-// "phone.<name>". Unset means false, which makes the Policies app ask for a photo, a policy and a
-// contribution with every enrolment, and hides its payment option.
-var PhoneRules = []string{"AllowInsureeWithoutPhoto", "AllowFamilyWithoutPolicy", "AllowPolicyWithoutPremium", "ShowPaymentOption"}
+// MobileAppRules are the scheme's rules for the mobile enrolment app (openIMIS's
+// tblIMISDefaultsPhone flags), each kept as the setting MobileAppRulePrefix + name. Unset means
+// false, which makes the app ask for a photo, a policy and a contribution with every enrolment,
+// and hides its payment option.
+var MobileAppRules = []string{"AllowInsureeWithoutPhoto", "AllowFamilyWithoutPolicy", "AllowPolicyWithoutPremium", "ShowPaymentOption"}
+
+// MobileAppRulePrefix starts the keys of the settings that hold MobileAppRules.
+const MobileAppRulePrefix = "phone."
 
 // SchemeSettings are the settings an administrator edits on one page.
 type SchemeSettings struct {
 	NumberRule       imis.InsuranceNumberRule
 	ActivationOption int
-	Phone            map[string]bool // by the names of PhoneRules
+	MobileAppRules   map[string]bool // by the names of MobileAppRules
 }
 
 // SchemeSettings reads the scheme's settings.
@@ -33,15 +38,35 @@ func schemeSettings(ctx context.Context, q queryer) (SchemeSettings, error) {
 	if s.ActivationOption, err = activationOption(ctx, q); err != nil {
 		return s, err
 	}
-	phone, err := phoneSettings(ctx, q)
+	s.MobileAppRules, err = mobileAppRules(ctx, q)
+	return s, err
+}
+
+// mobileAppRules reads the rules of the mobile app by name: "true", "1", "yes" mean true;
+// anything else, or no setting, false.
+func mobileAppRules(ctx context.Context, q queryer) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key LIKE $1", MobileAppRulePrefix+"%")
 	if err != nil {
-		return s, err
+		return nil, mapError(err)
 	}
-	s.Phone = map[string]bool{}
-	for _, name := range PhoneRules {
-		s.Phone[name] = PhoneRule(phone, name)
+	defer rows.Close()
+	set := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, mapError(err)
+		}
+		set[strings.TrimPrefix(k, MobileAppRulePrefix)] = v
 	}
-	return s, nil
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	out := map[string]bool{}
+	for _, name := range MobileAppRules {
+		v := strings.ToLower(strings.TrimSpace(set[name]))
+		out[name] = v == "true" || v == "1" || v == "yes"
+	}
+	return out, nil
 }
 
 // SetSchemeSettings checks every setting, then writes them all in one transaction with one audit
@@ -65,8 +90,8 @@ func (db *DB) SetSchemeSettings(ctx context.Context, s SchemeSettings) error {
 		if err := tx.putSetting(ctx, settingActivationOption, strconv.Itoa(s.ActivationOption)); err != nil {
 			return err
 		}
-		for _, name := range PhoneRules {
-			if err := tx.putSetting(ctx, PhoneSettingPrefix+name, strconv.FormatBool(s.Phone[name])); err != nil {
+		for _, name := range MobileAppRules {
+			if err := tx.putSetting(ctx, MobileAppRulePrefix+name, strconv.FormatBool(s.MobileAppRules[name])); err != nil {
 				return err
 			}
 		}
@@ -78,8 +103,8 @@ func (db *DB) SetSchemeSettings(ctx context.Context, s SchemeSettings) error {
 func (s SchemeSettings) audited() map[string]any {
 	out := map[string]any{settingCHFIDLength: s.NumberRule.Length, settingCHFIDModulo: s.NumberRule.Modulo,
 		settingActivationOption: s.ActivationOption}
-	for _, name := range PhoneRules {
-		out[PhoneSettingPrefix+name] = s.Phone[name]
+	for _, name := range MobileAppRules {
+		out[MobileAppRulePrefix+name] = s.MobileAppRules[name]
 	}
 	return out
 }

@@ -39,8 +39,8 @@ type enrolState struct {
 	Members  []map[string]string // the head first
 	Policy   map[string]string
 	Contrib  map[string]string
-	Decision string
-	Filled   bool // the amount was set to the policy's value once; later changes are the user's
+	Decision imis.PaymentDecision // as posted; the store reads it
+	Filled   bool                 // the amount was set to the policy's value once; later changes are the user's
 	// sent holds, per member, the row number the form sent it under, which buttons name.
 	sent []int
 }
@@ -85,7 +85,7 @@ func readEnrolState(r *http.Request) *enrolState {
 	for _, f := range enrolContribFields {
 		st.Contrib[f] = lastValue(r, "c."+f)
 	}
-	st.Decision = strings.ToUpper(strings.TrimSpace(r.PostFormValue("c.decision")))
+	st.Decision = imis.PaymentDecision(r.PostFormValue("c.decision"))
 	st.Filled = r.PostFormValue("c.filled") == "1"
 	return st
 }
@@ -214,8 +214,10 @@ func (s *server) checkMembers(ctx context.Context, st *enrolState, c *enrolCheck
 				c.problems.Add(prefix+k, fe.Key, fe.Args...)
 			}
 		}
-		if dob, ok := v["dob"].(imis.Date); ok && dob.After(today) {
-			c.problems.Add(prefix+"dob", "error.dob_future")
+		if dob, ok := v["dob"].(imis.Date); ok {
+			if key := imis.BirthDate(dob, today); key != "" {
+				c.problems.Add(prefix+"dob", key)
+			}
 		}
 		c.members = append(c.members, v)
 	}
@@ -282,8 +284,8 @@ func (s *server) checkPolicy(ctx context.Context, p *page, st *enrolState, c *en
 	if id := v.ID("officer_id"); id != imis.NilID && !slices.ContainsFunc(c.offer.Officers, func(o store.Option) bool { return o.ID == id }) {
 		c.problems.Add("p.officer_id", "error.reference_missing")
 	}
-	if derr == nil && enroll.After(s.DB.Today()) {
-		c.problems.Add("p.enroll_date", "error.enroll_date_future")
+	if key := imis.FutureDate("enroll_date", enroll, s.DB.Today()); derr == nil && key != "" {
+		c.problems.Add("p.enroll_date", key)
 	}
 	c.policy = v
 	if prod == nil || derr != nil {
@@ -328,10 +330,9 @@ func (s *server) checkContrib(p *page, st *enrolState, c *enrolChecked) {
 	for k, fe := range probs {
 		c.problems["c."+k] = fe
 	}
-	if d, ok := v["pay_date"].(imis.Date); ok && d.After(s.DB.Today()) {
-		c.problems.Add("c.pay_date", "error.pay_date_future")
+	if key := imis.FutureDate("pay_date", v.Date("pay_date"), s.DB.Today()); key != "" {
+		c.problems.Add("c.pay_date", key)
 	}
-	v["decision"] = st.Decision
 	c.contrib = v
 }
 
@@ -515,7 +516,7 @@ func (s *server) enrolSave(w http.ResponseWriter, r *http.Request, p *page, st *
 	if c.policy != nil {
 		ep := store.EnrolledPolicy{Policy: c.policy}
 		if c.contrib != nil {
-			ep.Contributions = []imis.Values{c.contrib}
+			ep.Contributions, ep.Decision = []imis.Values{c.contrib}, st.Decision
 		}
 		e.Policies = []store.EnrolledPolicy{ep}
 	}

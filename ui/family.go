@@ -160,7 +160,7 @@ func (s *server) familyPolicies(ctx context.Context, p *page, fam *store.Record,
 			Stage: p.display(stage, pol.Values["stage"], nil), Status: status, StatusLabel: p.policyStatusLabel(status),
 			Enroll: dateText(pol.Values["enroll_date"]), Start: dateText(pol.Values["start_date"]), Effective: dateText(pol.Values["effective_date"]),
 			Expiry: dateText(pol.Values["expiry_date"]), Value: moneyText(value),
-			Renewable: status == imis.PolicyActive || status == imis.PolicyExpired,
+			Renewable: imis.Renewable(status),
 			Payable:   status == imis.PolicyIdle || status == imis.PolicyActive || status == imis.PolicyReady,
 			New:       pol.ID.String() == created}
 		if v.PaidCol {

@@ -173,15 +173,11 @@ func fieldProblems(err error) imis.Problems {
 	return nil
 }
 
-// formMessage is the message of an error shown above a form, "" for a plain field check whose
-// fields already say what is wrong.
+// formMessage is the message of an error shown above a form, with its arguments.
 func (p *page) formMessage(err error) string {
 	e := httpx.AsError(err)
 	if e == nil {
 		return p.T("error.internal")
-	}
-	if e.Message == "error.invalid_input" && len(e.Fields) == 0 {
-		return p.T(e.Message)
 	}
 	return p.Err(imis.FieldError{Key: e.Message, Args: e.Args})
 }

@@ -2,9 +2,9 @@ package ui
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
+	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/internal/httpx"
 )
 
@@ -51,31 +51,26 @@ type decisionOption struct {
 	Checked          bool
 }
 
-// decisionPrompts are the store's questions about an unpaid policy.
-var decisionPrompts = []string{"error.payment_decision_underpaid", "error.payment_decision_late", "error.payment_decision_installments"}
-
-// decisionFor turns the store's prompt (an input error on "decision") into the question, or nil
-// when err is something else. chosen keeps the answer the user had ticked.
-func (p *page) decisionFor(err error, name, chosen string) *decisionView {
+// decisionFor turns the store's question about an unpaid policy into the form's, or nil when err
+// is something else. answer keeps the answer the user had ticked, as it was posted.
+func (p *page) decisionFor(err error, name string, answer imis.PaymentDecision) *decisionView {
 	e := httpx.AsError(err)
-	if e == nil {
+	if e == nil || e.Reason != imis.ReasonPaymentDecision {
 		return nil
 	}
-	fe, ok := e.Fields["decision"]
-	if !ok || !slices.Contains(decisionPrompts, e.Message) {
-		return nil
-	}
+	fe := e.Fields["decision"]
 	answers := "WAIT, ENFORCE"
 	if len(fe.Args) > 0 {
 		if s, ok := fe.Args[0].(string); ok {
 			answers = s
 		}
 	}
+	chosen, _ := imis.ParsePaymentDecision(string(answer))
 	d := &decisionView{Name: name, Reason: p.T(e.Message)}
 	for a := range strings.SplitSeq(answers, ",") {
 		a = strings.TrimSpace(a)
 		d.Options = append(d.Options, decisionOption{ID: "decision-" + strings.ToLower(a), Value: a,
-			Label: p.T("decision." + strings.ToLower(a)), Checked: a == chosen})
+			Label: p.T("decision." + strings.ToLower(a)), Checked: imis.PaymentDecision(a) == chosen})
 	}
 	return d
 }

@@ -38,11 +38,8 @@ func (s *server) offerFor(ctx context.Context, village imis.ID, at imis.Date) (o
 		return o, err
 	}
 	for _, pr := range prods {
-		where := pr.Values.ID("location_id")
-		if where != imis.NilID && where != district && where != region {
-			continue
-		}
-		if at.Before(pr.Values.Date("date_from")) || at.After(pr.Values.Date("date_to")) {
+		if !imis.ProductOfferedIn(pr.Values.ID("location_id"), district, region) ||
+			!imis.ProductOnSale(pr.Values.Date("date_from"), pr.Values.Date("date_to"), at) {
 			continue
 		}
 		o.Products = append(o.Products, store.Option{ID: pr.ID, Label: pr.Values.Text("code") + " " + pr.Values.Text("name")})
@@ -54,7 +51,7 @@ func (s *server) offerFor(ctx context.Context, village imis.ID, at imis.Date) (o
 	}
 	today := s.DB.Today()
 	for _, of := range officers {
-		if wt := of.Values.Date("works_to"); !wt.IsZero() && wt.Before(today) {
+		if !imis.OfficerWorksOn(of.Values.Date("works_to"), today) {
 			continue
 		}
 		o.Officers = append(o.Officers, store.Option{ID: of.ID,
@@ -225,7 +222,7 @@ func (s *server) familyContributionNew(w http.ResponseWriter, r *http.Request) {
 	if due := value - paid; due > 0 {
 		raw["amount"] = imis.FormatFixed(due, 2)
 	}
-	s.showContributionForm(w, r, http.StatusOK, fam, pol, raw, "", nil)
+	s.showContributionForm(w, r, http.StatusOK, fam, pol, raw, imis.DecisionNone, nil)
 }
 
 // familyContributionCreate records a payment; when it leaves the policy unpaid the form comes
@@ -241,7 +238,8 @@ func (s *server) familyContributionCreate(w http.ResponseWriter, r *http.Request
 	for _, name := range contributionFields {
 		raw[name] = lastValue(r, name)
 	}
-	decision := strings.ToUpper(strings.TrimSpace(r.PostFormValue("decision")))
+	// The answer goes to the store as posted: it reads it, and refuses one it does not know.
+	decision := imis.PaymentDecision(r.PostFormValue("decision"))
 	in := store.Input{Raw: map[string]string{"policy_id": pol.ID.String()}}
 	for k, v := range raw {
 		in.Raw[k] = v
@@ -251,8 +249,7 @@ func (s *server) familyContributionCreate(w http.ResponseWriter, r *http.Request
 		s.showContributionForm(w, r, http.StatusUnprocessableEntity, fam, pol, raw, decision, err)
 		return
 	}
-	parsed.Values["decision"] = decision
-	if _, err := s.DB.Create(r.Context(), imis.Contributions, parsed.Values, nil); err != nil {
+	if _, err := s.DB.AddContribution(r.Context(), parsed.Values, decision); err != nil {
 		if httpx.Status(err) < 500 {
 			s.showContributionForm(w, r, httpx.Status(err), fam, pol, raw, decision, err)
 			return
@@ -265,7 +262,7 @@ func (s *server) familyContributionCreate(w http.ResponseWriter, r *http.Request
 
 // showContributionForm draws the payment form with the policy's value and balance and, when the
 // store asked, its question about the unpaid policy.
-func (s *server) showContributionForm(w http.ResponseWriter, r *http.Request, code int, fam *store.Record, pol *store.Record, raw map[string]string, decision string, err error) {
+func (s *server) showContributionForm(w http.ResponseWriter, r *http.Request, code int, fam *store.Record, pol *store.Record, raw map[string]string, decision imis.PaymentDecision, err error) {
 	ctx := r.Context()
 	p := s.newPage(r, "family.add_contribution", familyCrumbs(fam, crumb{Label: "family.add_contribution"})...)
 	paid, _, perr := s.policyPayments(ctx, pol.ID)
@@ -313,7 +310,7 @@ func (s *server) renewForm(w http.ResponseWriter, r *http.Request, submit bool) 
 		s.fail(w, r, err)
 		return
 	}
-	if st, _ := pol.Values["status"].(int64); st != imis.PolicyActive && st != imis.PolicyExpired {
+	if st, _ := pol.Values["status"].(int64); !imis.Renewable(st) {
 		s.fail(w, r, imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable"))
 		return
 	}
@@ -353,7 +350,7 @@ func (s *server) renewForm(w http.ResponseWriter, r *http.Request, submit bool) 
 		Intro: []string{p.T("family.renew_intro", familyName(fam), pol.Values.Text("product_code"), expiry.String())}}
 	if prod, err := s.DB.FindByID(ctx, imis.Products, pol.Values.ID("product_id")); err == nil {
 		terms := imis.TermsOf(prod.Values)
-		f.Notes = append(f.Notes, p.T("family.renew_on_time_until", expiry.AddDays(1).AddMonths(terms.GracePeriodRenewal).String()))
+		f.Notes = append(f.Notes, p.T("family.renew_on_time_until", imis.LastDateForRenewal(terms, expiry).String()))
 	}
 	if formErr != nil {
 		f.Error = p.formMessage(formErr)

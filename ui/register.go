@@ -258,7 +258,7 @@ func (s *server) registerView(w http.ResponseWriter, r *http.Request) {
 	}
 	if rec.LegacyID != nil {
 		// An old version is kept in a row of its own; show it as the record, with its mobile id.
-		rec.ID, rec.LegacyID, rec.WireID = id, nil, store.WireIDOf(v.History, id)
+		rec.ID, rec.LegacyID, rec.WireID = id, nil, store.RecordWireID(v.History, id)
 	}
 	entries, err := s.DB.AuditTrail(ctx, id)
 	if err != nil {

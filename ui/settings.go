@@ -27,9 +27,9 @@ type phoneRuleTick struct {
 }
 
 func phoneTicks(rules map[string]bool) []phoneRuleTick {
-	out := make([]phoneRuleTick, 0, len(store.PhoneRules))
-	for _, name := range store.PhoneRules {
-		out = append(out, phoneRuleTick{Name: store.PhoneSettingPrefix + name, Label: "settings." + store.PhoneSettingPrefix + name, Checked: rules[name]})
+	out := make([]phoneRuleTick, 0, len(store.MobileAppRules))
+	for _, name := range store.MobileAppRules {
+		out = append(out, phoneRuleTick{Name: store.MobileAppRulePrefix + name, Label: "settings." + store.MobileAppRulePrefix + name, Checked: rules[name]})
 	}
 	return out
 }
@@ -45,7 +45,7 @@ func (s *server) settingsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := settingsView{Length: strconv.Itoa(set.NumberRule.Length), Modulo: strconv.Itoa(set.NumberRule.Modulo),
-		Activation: strconv.Itoa(set.ActivationOption), Phone: phoneTicks(set.Phone), Saved: r.URL.Query().Get("saved") == "1"}
+		Activation: strconv.Itoa(set.ActivationOption), Phone: phoneTicks(set.MobileAppRules), Saved: r.URL.Query().Get("saved") == "1"}
 	s.showSettings(w, r, http.StatusOK, v)
 }
 
@@ -64,8 +64,8 @@ func (s *server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "settings.title")
 	phone := map[string]bool{}
-	for _, name := range store.PhoneRules {
-		phone[name] = r.PostFormValue(store.PhoneSettingPrefix+name) == "true"
+	for _, name := range store.MobileAppRules {
+		phone[name] = r.PostFormValue(store.MobileAppRulePrefix+name) == "true"
 	}
 	v := settingsView{Length: strings.TrimSpace(r.PostFormValue("chfid_length")), Modulo: strings.TrimSpace(r.PostFormValue("chfid_modulo")),
 		Activation: strings.TrimSpace(r.PostFormValue("activation_option")), Phone: phoneTicks(phone), Errors: map[string]string{}}
@@ -78,7 +78,7 @@ func (s *server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(v.Errors) == 0 {
-		set := store.SchemeSettings{NumberRule: imis.InsuranceNumberRule{Length: length, Modulo: modulo}, ActivationOption: option, Phone: phone}
+		set := store.SchemeSettings{NumberRule: imis.InsuranceNumberRule{Length: length, Modulo: modulo}, ActivationOption: option, MobileAppRules: phone}
 		if err := s.DB.SetSchemeSettings(r.Context(), set); err != nil {
 			s.settingsErrors(w, r, p, v, err)
 			return

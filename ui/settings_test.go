@@ -23,8 +23,8 @@ func TestSchemeSettings(t *testing.T) {
 	webtest.Check(t, "save", r, http.StatusSeeOther)
 	ctx := context.Background()
 	set, err := e.DB.SchemeSettings(ctx)
-	if err != nil || !set.Phone["AllowInsureeWithoutPhoto"] || !set.Phone["ShowPaymentOption"] || set.Phone["AllowFamilyWithoutPolicy"] {
-		t.Fatalf("phone rules after saving: %+v %v", set.Phone, err)
+	if err != nil || !set.MobileAppRules["AllowInsureeWithoutPhoto"] || !set.MobileAppRules["ShowPaymentOption"] || set.MobileAppRules["AllowFamilyWithoutPolicy"] {
+		t.Fatalf("phone rules after saving: %+v %v", set.MobileAppRules, err)
 	}
 	webtest.Check(t, "settings page after saving", b.Get(t, "/tools/settings"), http.StatusOK,
 		`name="phone.AllowInsureeWithoutPhoto" value="true" checked`, `name="phone.AllowFamilyWithoutPolicy" value="true">`)

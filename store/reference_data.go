@@ -9,27 +9,28 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// The reads behind REST v3's master data and user info. The phones speak wire ids only, so every
-// reference is translated to the wire id of the row it points at, in the same query.
+// The reference data the mobile app downloads, and the look-ups of its legacy ids. The app knows
+// records by their wire ids only, so every reference is translated to the wire id of the row it
+// points at, in the same query.
 
-// WireLocation is a location as the phones know it.
-type WireLocation struct {
+// LocationRef is a location of the reference data.
+type LocationRef struct {
 	WireID       int64
 	Code, Name   string
 	Type         string
 	ParentWireID *int64
 }
 
-// WireFacility is a health facility as the phones know it.
-type WireFacility struct {
+// FacilityRef is a health facility of the reference data.
+type FacilityRef struct {
 	WireID         int64
 	Code, Name     string
 	DistrictWireID *int64
 	Level          string
 }
 
-// WireOfficer is an enrolment officer as the phones know it.
-type WireOfficer struct {
+// OfficerRef is an enrolment officer of the reference data.
+type OfficerRef struct {
 	WireID               int64
 	ID                   imis.ID
 	Code                 string
@@ -40,16 +41,16 @@ type WireOfficer struct {
 	WorksTo              imis.Date
 }
 
-// WirePayer is a payer as the phones know it.
-type WirePayer struct {
+// PayerRef is a payer of the reference data.
+type PayerRef struct {
 	WireID         int64
 	Name           string
 	LocationWireID *int64
 }
 
-// WireProduct is an insurance product with the terms the Policies app prices policies with.
+// ProductRef is an insurance product with the terms the mobile app prices policies with.
 // Amounts are in hundredths; nil amounts are not set.
-type WireProduct struct {
+type ProductRef struct {
 	WireID               int64
 	Code, Name           string
 	LocationWireID       *int64
@@ -62,29 +63,25 @@ type WireProduct struct {
 	RenewalDiscountPct   *int64
 }
 
-// MasterData is the reference data the Policies app downloads: current records only.
-type MasterData struct {
-	Locations  []WireLocation
-	Facilities []WireFacility
-	Officers   []WireOfficer
-	Payers     []WirePayer
-	Products   []WireProduct
-	// Settings holds the scheme settings the phone rules read, by key (see PhoneDefaults).
-	Settings map[string]string
+// ReferenceData is the reference data the mobile app downloads: current records only, and the
+// app's rules by the names of MobileAppRules.
+type ReferenceData struct {
+	Locations      []LocationRef
+	Facilities     []FacilityRef
+	Officers       []OfficerRef
+	Payers         []PayerRef
+	Products       []ProductRef
+	MobileAppRules map[string]bool
 }
 
-// masterProductInts and masterProductAmounts are the product columns the master data carries.
+// refProductInts and refProductAmounts are the product columns the reference data carries.
 var (
-	masterProductInts = []string{"insurance_period", "max_members", "grace_period_renewal", "max_installments",
+	refProductInts = []string{"insurance_period", "max_members", "grace_period_renewal", "max_installments",
 		"grace_period_payment", "threshold", "renewal_discount_period", "administration_period",
 		"enrolment_discount_period", "grace_period"}
-	masterProductAmounts = []string{"lump_sum", "premium_adult", "premium_child", "registration_lump_sum",
+	refProductAmounts = []string{"lump_sum", "premium_adult", "premium_child", "registration_lump_sum",
 		"registration_fee", "general_assembly_lump_sum", "general_assembly_fee"}
 )
-
-// PhoneSettingPrefix starts the keys of the settings the Policies app's phone rules read
-// (openIMIS's tblIMISDefaultsPhone), e.g. "phone.AllowInsureeWithoutPhoto".
-const PhoneSettingPrefix = "phone."
 
 func nullWire(n sql.NullInt64) *int64 {
 	if !n.Valid {
@@ -94,14 +91,14 @@ func nullWire(n sql.NullInt64) *int64 {
 	return &v
 }
 
-// MasterData reads every table of the master data with one query each. It is public reference
-// data (the app downloads it before anyone logs in), so it is not district-scoped.
-func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
-	out := &MasterData{}
+// ReferenceData reads every table of the reference data with one query each. It is public (the
+// app downloads it before anyone logs in), so it is not district-scoped.
+func (db *DB) ReferenceData(ctx context.Context) (*ReferenceData, error) {
+	out := &ReferenceData{}
 	err := db.eachRow(ctx, `SELECT l.wire_id, l.code, l.name, l.type, p.wire_id FROM locations l
 		LEFT JOIN locations p ON p.id = l.parent_id WHERE l.validity_to IS NULL ORDER BY l.wire_id`, nil,
 		func(rows *sql.Rows) error {
-			var l WireLocation
+			var l LocationRef
 			var wire, parent sql.NullInt64
 			if err := rows.Scan(&wire, &l.Code, &l.Name, &l.Type, &parent); err != nil {
 				return err
@@ -116,7 +113,7 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 	err = db.eachRow(ctx, `SELECT h.wire_id, h.code, h.name, d.wire_id, h.level FROM health_facilities h
 		LEFT JOIN locations d ON d.id = h.location_id WHERE h.validity_to IS NULL ORDER BY h.wire_id`, nil,
 		func(rows *sql.Rows) error {
-			var f WireFacility
+			var f FacilityRef
 			var wire, district sql.NullInt64
 			if err := rows.Scan(&wire, &f.Code, &f.Name, &district, &f.Level); err != nil {
 				return err
@@ -132,7 +129,7 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 		FROM officers o LEFT JOIN locations d ON d.id = o.location_id LEFT JOIN officers s ON s.id = o.substitution_id
 		WHERE o.validity_to IS NULL ORDER BY o.wire_id`, nil,
 		func(rows *sql.Rows) error {
-			var o WireOfficer
+			var o OfficerRef
 			var wire, district, subst sql.NullInt64
 			var phone sql.NullString
 			if err := rows.Scan(&wire, &o.ID, &o.Code, &o.LastName, &o.OtherNames, &phone, &district, &subst, &o.WorksTo); err != nil {
@@ -148,7 +145,7 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 	err = db.eachRow(ctx, `SELECT p.wire_id, p.name, l.wire_id FROM payers p LEFT JOIN locations l ON l.id = p.location_id
 		WHERE p.validity_to IS NULL ORDER BY p.wire_id`, nil,
 		func(rows *sql.Rows) error {
-			var p WirePayer
+			var p PayerRef
 			var wire, loc sql.NullInt64
 			if err := rows.Scan(&wire, &p.Name, &loc); err != nil {
 				return err
@@ -162,20 +159,20 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 	}
 	cols := "t.wire_id, t.code, t.name, l.wire_id, c.wire_id, t.date_from, t.date_to, t.start_cycle_1, t.start_cycle_2, " +
 		"t.start_cycle_3, t.start_cycle_4, t.enrolment_discount_perc, t.renewal_discount_perc"
-	for _, c := range masterProductInts {
+	for _, c := range refProductInts {
 		cols += ", t." + c
 	}
-	for _, c := range masterProductAmounts {
+	for _, c := range refProductAmounts {
 		cols += ", t." + c
 	}
 	err = db.eachRow(ctx, "SELECT "+cols+` FROM products t LEFT JOIN locations l ON l.id = t.location_id
 		LEFT JOIN products c ON c.id = t.conversion_product_id WHERE t.validity_to IS NULL ORDER BY t.wire_id`, nil,
 		func(rows *sql.Rows) error {
-			p := WireProduct{Ints: map[string]*int64{}, Amounts: map[string]*int64{}}
+			p := ProductRef{Ints: map[string]*int64{}, Amounts: map[string]*int64{}}
 			var wire, loc, conv, enrolPct, renewPct sql.NullInt64
 			var cycles [4]sql.NullString
-			ints := make([]sql.NullInt64, len(masterProductInts))
-			amounts := make([]sql.NullInt64, len(masterProductAmounts))
+			ints := make([]sql.NullInt64, len(refProductInts))
+			amounts := make([]sql.NullInt64, len(refProductAmounts))
 			dest := []any{&wire, &p.Code, &p.Name, &loc, &conv, &p.DateFrom, &p.DateTo, &cycles[0], &cycles[1], &cycles[2], &cycles[3], &enrolPct, &renewPct}
 			for i := range ints {
 				dest = append(dest, &ints[i])
@@ -191,10 +188,10 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 			for i, c := range cycles {
 				p.StartCycles[i] = c.String
 			}
-			for i, c := range masterProductInts {
+			for i, c := range refProductInts {
 				p.Ints[c] = nullWire(ints[i])
 			}
-			for i, c := range masterProductAmounts {
+			for i, c := range refProductAmounts {
 				p.Amounts[c] = nullWire(amounts[i])
 			}
 			out.Products = append(out.Products, p)
@@ -203,38 +200,10 @@ func (db *DB) MasterData(ctx context.Context) (*MasterData, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out.Settings, err = phoneSettings(ctx, db.read); err != nil {
+	if out.MobileAppRules, err = mobileAppRules(ctx, db.read); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// phoneSettings reads the settings of the phone rules, by rule name.
-func phoneSettings(ctx context.Context, q queryer) (map[string]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key LIKE $1", PhoneSettingPrefix+"%")
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, mapError(err)
-		}
-		out[strings.TrimPrefix(k, PhoneSettingPrefix)] = v
-	}
-	return out, mapError(rows.Err())
-}
-
-// PhoneRule reads a phone rule setting: "true", "1", "yes" mean true; anything else, or no
-// setting, false.
-func PhoneRule(settings map[string]string, name string) bool {
-	switch strings.ToLower(strings.TrimSpace(settings[name])) {
-	case "true", "1", "yes":
-		return true
-	}
-	return false
 }
 
 // eachRow runs a read query and hands each row to fn.
@@ -253,7 +222,7 @@ func (db *DB) eachRow(ctx context.Context, q string, args []any, fn func(*sql.Ro
 }
 
 // LocationsByID returns the current locations with the given ids, in wire-id order.
-func (db *DB) LocationsByID(ctx context.Context, ids []imis.ID) ([]WireLocation, error) {
+func (db *DB) LocationsByID(ctx context.Context, ids []imis.ID) ([]LocationRef, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -264,9 +233,9 @@ func (db *DB) LocationsByID(ctx context.Context, ids []imis.ID) ([]WireLocation,
 	var q query
 	q.WriteString(`SELECT l.wire_id, l.code, l.name, l.type, p.wire_id FROM locations l LEFT JOIN locations p ON p.id = l.parent_id
 		WHERE l.validity_to IS NULL AND l.id IN ` + q.in(vals) + " ORDER BY l.wire_id")
-	var out []WireLocation
+	var out []LocationRef
 	err := db.eachRow(ctx, q.String(), q.args, func(rows *sql.Rows) error {
-		var l WireLocation
+		var l LocationRef
 		var wire, parent sql.NullInt64
 		if err := rows.Scan(&wire, &l.Code, &l.Name, &l.Type, &parent); err != nil {
 			return err
@@ -278,9 +247,9 @@ func (db *DB) LocationsByID(ctx context.Context, ids []imis.ID) ([]WireLocation,
 	return out, err
 }
 
-// WireIDs maps wire ids of a register's current records to their ids; unknown wire ids are left
-// out, so the caller can name the one that is missing.
-func (db *DB) WireIDs(ctx context.Context, reg *imis.Register, wires []int64) (map[int64]imis.ID, error) {
+// IDsByWireID maps wire ids of a register's current records to their ids; unknown wire ids are
+// left out, so the caller can name the one that is missing.
+func (db *DB) IDsByWireID(ctx context.Context, reg *imis.Register, wires []int64) (map[int64]imis.ID, error) {
 	out := map[int64]imis.ID{}
 	if !reg.WireID {
 		return out, nil

@@ -8,142 +8,126 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/openimis-go/openimis"
 )
 
-// The enrolment upload of the Policies app (REST v3 POST family): families with their members,
-// photos, policies and contributions, written in one transaction through the registers, so that
-// the hooks decide districts, heads, policy dates, values and statuses and contribution effects
-// exactly as for a record entered by hand.
+// The enrolment upload of the mobile app: families with their members, photos, policies and
+// contributions, written in one transaction through the registers, so that the hooks decide
+// districts, heads, policy dates, values and statuses and contribution effects exactly as for a
+// record entered by hand.
 
-// Enrolment answers (upstream uspConsumeEnrollments), which the app interprets.
-const (
-	EnrolAccepted         = 0
-	EnrolNoHead           = -1   // the family has no head among its insurees
-	EnrolHeadTaken        = -2   // the head's insurance number already belongs to another family
-	EnrolDuplicateNumber  = -3   // an insurance number is already someone else's
-	EnrolDuplicateReceipt = -4   // a receipt number is already used for the product
-	EnrolDoubleHead       = -5   // the upload would give a family two heads
-	EnrolInterrupted      = -6   // anything unexpected: nothing was written
-	EnrolBadInput         = -400 // recorded for a body refused as bad input (the app's code for a failed upload)
-)
-
-// PhoneFamily is one family of an upload. Values are the family register's fields (location_id
-// resolved from the village's wire id); the head is the insuree marked head, else the one whose
-// number is HeadCHFID. New is set for a family the phone created (isOffline 1): an existing family
-// with the head's number is then taken for this one only if the head is the same person.
-type PhoneFamily struct {
+// FamilyUpload is one uploaded family. Values are the family register's fields; the head is the
+// insuree marked head, else the one whose number is HeadCHFID. New is set for a family the sender
+// created offline: an existing family with the head's number is then taken for this one only if
+// the head is the same person. ClientIDs are the sender's own ids of its records.
+type FamilyUpload struct {
 	ClientID  int64
 	HeadCHFID string
 	New       bool
 	Values    imis.Values
-	Insurees  []PhoneInsuree
-	Policies  []PhonePolicy
+	Insurees  []UploadedInsuree
+	Policies  []UploadedPolicy
 }
 
-// PhoneInsuree is one member of an uploaded family: the insuree register's fields without
+// UploadedInsuree is one member of an uploaded family: the insuree register's fields without
 // family_id, and the photo if one came with it.
-type PhoneInsuree struct {
+type UploadedInsuree struct {
 	ClientID int64
 	Head     bool
 	Values   imis.Values
-	Photo    *PhonePhoto
+	Photo    *InsureePhoto
 }
 
-// PhonePhoto is a checked photo ready to store.
-type PhonePhoto struct {
+// InsureePhoto is a checked photo ready to store.
+type InsureePhoto struct {
 	FileName, ContentType string
 	Data, Thumb           []byte
 }
 
-// PhonePolicy is one uploaded policy: product_id, officer_id (nil: the uploading officer),
-// enroll_date and is_offline, the stage asked for, what the phone computed (hints only) and its
+// UploadedPolicy is one uploaded policy: product_id, officer_id (nil: the uploading officer),
+// enroll_date and is_offline, the stage asked for, the figures the sender computed and its
 // contributions.
-type PhonePolicy struct {
-	ClientID int64
-	Stage    string
-	Values   imis.Values
-	Hints    PhonePolicyHints
-	Premiums []PhonePremium
+type UploadedPolicy struct {
+	ClientID      int64
+	Stage         string
+	Values        imis.Values
+	Figures       PolicyFigures
+	Contributions []UploadedContribution
 }
 
-// PhonePolicyHints are the dates, value and status the phone computed for a policy; the server
+// PolicyFigures are the dates, value and status the sender computed for a policy; the server
 // computes its own and reports where they differ.
-type PhonePolicyHints struct {
+type PolicyFigures struct {
 	Start, Effective, Expiry imis.Date
 	Value                    *imis.Money
 	Status                   int64
 }
 
-// PhonePremium is one uploaded contribution: the contribution register's fields without
+// UploadedContribution is one uploaded contribution: the contribution register's fields without
 // policy_id.
-type PhonePremium struct {
+type UploadedContribution struct {
 	ClientID int64
 	Values   imis.Values
 }
 
-// PhoneEnrolResult is the answer to an upload: the code and, when accepted, the server's ids of
-// every record the phone sent, by the phone's own ids. Warnings list where the phone's policy
-// figures differ from the server's.
-type PhoneEnrolResult struct {
-	Code     int                   `json:"code"`
-	Families []PhoneEnrolledFamily `json:"families"`
-	Warnings []string              `json:"warnings,omitempty"`
+// UploadResult is what an accepted upload saved: the server's ids of every record sent, by the
+// sender's own ids. Warnings list where the sender's policy figures differ from the server's.
+type UploadResult struct {
+	Families []SavedFamily
+	Warnings []string
 }
 
-// PhoneRecord maps a phone id to the server's wire id and UUID.
-type PhoneRecord struct {
-	ClientID int64   `json:"client"`
-	WireID   int64   `json:"wire"`
-	ID       imis.ID `json:"id"`
+// SavedRecord maps a sender's id to the server's wire id and UUID.
+type SavedRecord struct {
+	ClientID int64
+	WireID   int64
+	ID       imis.ID
 }
 
-// PhoneEnrolledFamily is an accepted family with its members and policies.
-type PhoneEnrolledFamily struct {
-	PhoneRecord
-	Insurees []PhoneRecord         `json:"insurees"`
-	Policies []PhoneEnrolledPolicy `json:"policies"`
+// SavedFamily is an accepted family with its members and policies.
+type SavedFamily struct {
+	SavedRecord
+	Insurees []SavedRecord
+	Policies []SavedPolicy
 }
 
-// PhoneEnrolledPolicy is an accepted policy with its contributions.
-type PhoneEnrolledPolicy struct {
-	PhoneRecord
-	Premiums []PhoneRecord `json:"premiums"`
+// SavedPolicy is an accepted policy with its contributions.
+type SavedPolicy struct {
+	SavedRecord
+	Contributions []SavedRecord
 }
 
-// PhoneInvalid is an upload refused because a value breaks a register's rule (a number failing
+// InvalidUpload is an upload refused because a value breaks a register's rule (a number failing
 // the scheme's check digit, a product not sold in the village, ...). Register says whose field
 // Err's problems name.
-type PhoneInvalid struct {
+type InvalidUpload struct {
 	Register *imis.Register
 	Err      error
 }
 
-func (e *PhoneInvalid) Error() string { return e.Register.Name + ": " + e.Err.Error() }
+func (e *InvalidUpload) Error() string { return e.Register.Name + ": " + e.Err.Error() }
 
-func (e *PhoneInvalid) Unwrap() error { return e.Err }
+func (e *InvalidUpload) Unwrap() error { return e.Err }
 
-// phoneRefusal ends the upload's transaction with an answer code.
-type phoneRefusal struct{ code int }
-
-func (e *phoneRefusal) Error() string { return "enrolment refused: " + strconv.Itoa(e.code) }
-
-// phoneInvalid wraps a register's refusal of a value; other errors pass unchanged.
-func phoneInvalid(reg *imis.Register, err error) error {
+// invalidUpload wraps a register's refusal of a value; other errors pass unchanged.
+func invalidUpload(reg *imis.Register, err error) error {
 	var e *imis.Error
 	if errors.As(err, &e) && e.Code == imis.EINVALID {
-		return &PhoneInvalid{Register: reg, Err: err}
+		return &InvalidUpload{Register: reg, Err: err}
 	}
 	return err
 }
 
-// phoneRaceConflict reports whether err is a unique-index violation on an exactly-once key, which only
+// raceConflict reports whether err is a unique-index violation on an exactly-once key, which only
 // a concurrent upload of the same records can cause (the upload checks each key first).
-func phoneRaceConflict(err error) bool {
+func raceConflict(err error) bool {
+	var refused *refusedUpload
+	if errors.As(err, &refused) {
+		return false
+	}
 	switch imis.ReasonOf(err) {
 	case imis.ReasonDuplicate, imis.ReasonReceiptUsed, imis.ReasonPolicyDuplicate:
 		return true
@@ -154,25 +138,25 @@ func phoneRaceConflict(err error) bool {
 // EnrolUpload writes an enrolment upload in one transaction, or nothing at all. A payload the
 // same user sent and got accepted before is answered as then; a resent upload whose records are
 // already there (the same families, numbers, policies and receipts) creates nothing twice and
-// answers with the ids stored the first time. Refusals are answered with their code and recorded
-// as rejected uploads; a PhoneInvalid error is bad input, also recorded.
-func (db *DB) EnrolUpload(ctx context.Context, u Upload, source, sourceVersion string, families []PhoneFamily) (*PhoneEnrolResult, error) {
-	var res *PhoneEnrolResult
+// answers with the ids stored the first time. A refusal carries its reason (no head, a number or
+// receipt taken, two heads), an *InvalidUpload is bad input; the caller records either with the
+// result it answers.
+func (db *DB) EnrolUpload(ctx context.Context, u Upload, source, sourceVersion string, families []FamilyUpload) (*UploadResult, error) {
+	var res *UploadResult
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = db.inTx(ctx, func(tx *Tx) error {
 			res = nil
-			if resp, _, found, err := acceptedUpload(ctx, tx, u); err != nil {
+			if resp, found, err := acceptedUpload(ctx, tx, u); err != nil {
 				return err
 			} else if found {
-				var stored PhoneEnrolResult
-				if err := json.Unmarshal([]byte(resp), &stored); err == nil {
-					res = &stored
+				if stored, err := decodeUploadResult(resp); err == nil {
+					res = stored
 					return nil
 				}
 			}
-			e := &phoneEnrolment{tx: tx, u: u, source: source, sourceVersion: sourceVersion, receipts: map[string]bool{}}
-			r := &PhoneEnrolResult{Code: EnrolAccepted}
+			e := &familyUpload{tx: tx, u: u, source: source, sourceVersion: sourceVersion, receipts: map[string]bool{}}
+			r := &UploadResult{}
 			first := imis.NilID
 			for i := range families {
 				f, err := e.family(ctx, &families[i])
@@ -185,51 +169,94 @@ func (db *DB) EnrolUpload(ctx context.Context, u Upload, source, sourceVersion s
 				r.Families = append(r.Families, *f)
 			}
 			r.Warnings = e.warnings
-			resp, err := json.Marshal(r)
+			resp, err := encodeUploadResult(r)
 			if err != nil {
 				return err
 			}
 			res = r
-			return tx.recordUpload(ctx, u, EnrolAccepted, true, first, string(resp))
+			return tx.recordUpload(ctx, u, u.AcceptedResult, true, first, resp)
 		})
-		if !phoneRaceConflict(err) {
+		if !raceConflict(err) {
 			break
 		}
 	}
-	var refused *phoneRefusal
-	var bad *PhoneInvalid
-	switch {
-	case err == nil:
-		return res, nil
-	case errors.As(err, &refused):
-		res = &PhoneEnrolResult{Code: refused.code}
-	case errors.As(err, &bad):
-		if rerr := db.RecordUpload(ctx, u, EnrolBadInput, ""); rerr != nil {
-			return nil, rerr
-		}
-		return nil, bad
-	case phoneRaceConflict(err):
-		res = &PhoneEnrolResult{Code: EnrolDuplicateNumber}
-		if imis.ReasonOf(err) == imis.ReasonReceiptUsed {
-			res.Code = EnrolDuplicateReceipt
-		}
-	default:
-		// Unexpected: nothing was written; the upload is recorded as interrupted and the
-		// caller logs err.
-		if rerr := db.RecordUpload(ctx, u, EnrolInterrupted, ""); rerr != nil {
-			return nil, errors.Join(err, rerr)
-		}
-		return &PhoneEnrolResult{Code: EnrolInterrupted}, err
-	}
-	b, _ := json.Marshal(res)
-	if rerr := db.RecordUpload(ctx, u, int64(res.Code), string(b)); rerr != nil {
-		return nil, rerr
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }
 
-// phoneEnrolment is the state of one upload's transaction.
-type phoneEnrolment struct {
+// storedResult is an accepted upload's result as the uploads table keeps it. Its field names
+// match the keys of the results stored by earlier versions, which JSON reads without regard to
+// case, so that those uploads replay alike.
+type storedResult struct {
+	Families []storedFamily
+	Warnings []string
+}
+
+type storedRecord struct {
+	Client, Wire int64
+	ID           imis.ID
+}
+
+type storedFamily struct {
+	storedRecord
+	Insurees []storedRecord
+	Policies []storedPolicy
+}
+
+type storedPolicy struct {
+	storedRecord
+	Premiums []storedRecord
+}
+
+func encodeUploadResult(r *UploadResult) (string, error) {
+	rec := func(x SavedRecord) storedRecord { return storedRecord{Client: x.ClientID, Wire: x.WireID, ID: x.ID} }
+	out := storedResult{Warnings: r.Warnings}
+	for _, f := range r.Families {
+		sf := storedFamily{storedRecord: rec(f.SavedRecord)}
+		for _, i := range f.Insurees {
+			sf.Insurees = append(sf.Insurees, rec(i))
+		}
+		for _, p := range f.Policies {
+			sp := storedPolicy{storedRecord: rec(p.SavedRecord)}
+			for _, c := range p.Contributions {
+				sp.Premiums = append(sp.Premiums, rec(c))
+			}
+			sf.Policies = append(sf.Policies, sp)
+		}
+		out.Families = append(out.Families, sf)
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+func decodeUploadResult(s string) (*UploadResult, error) {
+	var in storedResult
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, err
+	}
+	rec := func(x storedRecord) SavedRecord { return SavedRecord{ClientID: x.Client, WireID: x.Wire, ID: x.ID} }
+	out := &UploadResult{Warnings: in.Warnings}
+	for _, f := range in.Families {
+		sf := SavedFamily{SavedRecord: rec(f.storedRecord)}
+		for _, i := range f.Insurees {
+			sf.Insurees = append(sf.Insurees, rec(i))
+		}
+		for _, p := range f.Policies {
+			sp := SavedPolicy{SavedRecord: rec(p.storedRecord)}
+			for _, c := range p.Premiums {
+				sp.Contributions = append(sp.Contributions, rec(c))
+			}
+			sf.Policies = append(sf.Policies, sp)
+		}
+		out.Families = append(out.Families, sf)
+	}
+	return out, nil
+}
+
+// familyUpload is the state of one upload's transaction.
+type familyUpload struct {
 	tx                    *Tx
 	u                     Upload
 	source, sourceVersion string
@@ -237,11 +264,11 @@ type phoneEnrolment struct {
 	warnings              []string
 }
 
-func (e *phoneEnrolment) warn(format string, args ...any) {
+func (e *familyUpload) warn(format string, args ...any) {
 	e.warnings = append(e.warnings, fmt.Sprintf(format, args...))
 }
 
-func (e *phoneEnrolment) stamp(v imis.Values) imis.Values {
+func (e *familyUpload) stamp(v imis.Values) imis.Values {
 	out := maps.Clone(v)
 	if out == nil {
 		out = imis.Values{}
@@ -250,8 +277,8 @@ func (e *phoneEnrolment) stamp(v imis.Values) imis.Values {
 	return out
 }
 
-// phoneInsureeRow is the current insuree holding an insurance number.
-type phoneInsureeRow struct {
+// numberHolder is the current insuree holding an insurance number.
+type numberHolder struct {
 	id, family           imis.ID
 	wire                 int64
 	last, other          string
@@ -261,8 +288,8 @@ type phoneInsureeRow struct {
 	familyFound, present bool
 }
 
-func (e *phoneEnrolment) insureeByCHFID(ctx context.Context, chfid string) (phoneInsureeRow, error) {
-	var x phoneInsureeRow
+func (e *familyUpload) insureeByCHFID(ctx context.Context, chfid string) (numberHolder, error) {
+	var x numberHolder
 	var wire, famWire sql.NullInt64
 	var head uuid.NullUUID
 	err := e.tx.QueryRowContext(ctx, `SELECT i.id, i.family_id, i.wire_id, i.last_name, i.other_names, i.dob, f.wire_id, f.head_id
@@ -279,7 +306,7 @@ func (e *phoneEnrolment) insureeByCHFID(ctx context.Context, chfid string) (phon
 	return x, nil
 }
 
-func phoneSamePerson(x phoneInsureeRow, v imis.Values) bool {
+func samePerson(x numberHolder, v imis.Values) bool {
 	eq := func(a, key string) bool {
 		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(v.Text(key)))
 	}
@@ -287,7 +314,7 @@ func phoneSamePerson(x phoneInsureeRow, v imis.Values) bool {
 }
 
 // family writes (or recognises) one family and everything under it.
-func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnrolledFamily, error) {
+func (e *familyUpload) family(ctx context.Context, f *FamilyUpload) (*SavedFamily, error) {
 	tx := e.tx
 	// The head: the one member marked head, who must be the member HeadCHFID names if it names one.
 	headIdx := -1
@@ -295,12 +322,12 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 	for i, ins := range f.Insurees {
 		chfid := strings.TrimSpace(ins.Values.Text("chfid"))
 		if seen[chfid] {
-			return nil, &phoneRefusal{EnrolDuplicateNumber}
+			return nil, refuseUpload(imis.ReasonNumberTaken)
 		}
 		seen[chfid] = true
 		if ins.Head {
 			if headIdx >= 0 {
-				return nil, &phoneRefusal{EnrolDoubleHead}
+				return nil, refuseUpload(imis.ReasonTwoHeads)
 			}
 			headIdx = i
 		}
@@ -308,7 +335,7 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 	headCHFID := strings.TrimSpace(f.HeadCHFID)
 	switch {
 	case headIdx >= 0 && headCHFID != "" && f.Insurees[headIdx].Values.Text("chfid") != headCHFID:
-		return nil, &phoneRefusal{EnrolDoubleHead}
+		return nil, refuseUpload(imis.ReasonTwoHeads)
 	case headIdx >= 0:
 		headCHFID = f.Insurees[headIdx].Values.Text("chfid")
 	case headCHFID != "":
@@ -319,25 +346,25 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 		}
 	}
 	if headCHFID == "" {
-		return nil, &phoneRefusal{EnrolNoHead}
+		return nil, refuseUpload(imis.ReasonNoHead)
 	}
 	holder, err := e.insureeByCHFID(ctx, headCHFID)
 	if err != nil {
 		return nil, err
 	}
 
-	out := &PhoneEnrolledFamily{PhoneRecord: PhoneRecord{ClientID: f.ClientID}}
+	out := &SavedFamily{SavedRecord: SavedRecord{ClientID: f.ClientID}}
 	var familyID imis.ID
-	ids := map[int]PhoneRecord{} // by index in f.Insurees
+	ids := map[int]SavedRecord{} // by index in f.Insurees
 	switch {
 	case !holder.present:
 		// A new family: the family first, then its head, who names it.
 		if headIdx < 0 {
-			return nil, &phoneRefusal{EnrolNoHead}
+			return nil, refuseUpload(imis.ReasonNoHead)
 		}
 		fam, err := tx.create(ctx, imis.Families, e.stamp(f.Values), nil, saveOptions{})
 		if err != nil {
-			return nil, phoneInvalid(imis.Families, err)
+			return nil, invalidUpload(imis.Families, err)
 		}
 		familyID, out.WireID, out.ID = fam.ID, fam.WireID, fam.ID
 		rec, err := e.createInsuree(ctx, familyID, &f.Insurees[headIdx], true)
@@ -349,14 +376,14 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 		// The number belongs to a member of a family: as head of the upload's family it would
 		// give that family a second head; as head of a new family it is taken.
 		if holder.familyFound && f.ClientID > 0 && f.ClientID == holder.familyWire {
-			return nil, &phoneRefusal{EnrolDoubleHead}
+			return nil, refuseUpload(imis.ReasonTwoHeads)
 		}
-		return nil, &phoneRefusal{EnrolHeadTaken}
-	case f.New && headIdx >= 0 && !phoneSamePerson(holder, f.Insurees[headIdx].Values):
-		// A family made on the phone whose head's number is already someone else's.
-		return nil, &phoneRefusal{EnrolHeadTaken}
+		return nil, refuseUpload(imis.ReasonHeadTaken)
+	case f.New && headIdx >= 0 && !samePerson(holder, f.Insurees[headIdx].Values):
+		// A family made offline whose head's number is already someone else's.
+		return nil, refuseUpload(imis.ReasonHeadTaken)
 	default:
-		// The family is already here: sent before, or downloaded and edited on the phone. One
+		// The family is already here: sent before, or downloaded and edited offline. One
 		// outside the user's districts is not theirs to change: its head's number is taken.
 		var q query
 		q.WriteString("SELECT COUNT(*) FROM families t WHERE t.id = " + q.arg(holder.family) + " AND t.validity_to IS NULL AND " +
@@ -366,7 +393,7 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 			return nil, err
 		}
 		if mine == 0 {
-			return nil, &phoneRefusal{EnrolHeadTaken}
+			return nil, refuseUpload(imis.ReasonHeadTaken)
 		}
 		familyID, out.WireID, out.ID = holder.family, holder.familyWire, holder.family
 		if err := e.updateFamily(ctx, familyID, f); err != nil {
@@ -391,12 +418,12 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 			}
 			ids[i] = rec
 		case x.family != familyID:
-			return nil, &phoneRefusal{EnrolDuplicateNumber}
+			return nil, refuseUpload(imis.ReasonNumberTaken)
 		default:
 			if err := e.updateInsuree(ctx, x, ins); err != nil {
 				return nil, err
 			}
-			ids[i] = PhoneRecord{ClientID: ins.ClientID, WireID: x.wire, ID: x.id}
+			ids[i] = SavedRecord{ClientID: ins.ClientID, WireID: x.wire, ID: x.id}
 		}
 	}
 	for i := range f.Insurees {
@@ -414,11 +441,11 @@ func (e *phoneEnrolment) family(ctx context.Context, f *PhoneFamily) (*PhoneEnro
 }
 
 // updateFamily applies the uploaded family's details to the stored family when they differ. The
-// village stays: openIMIS does not let a phone move a family.
-func (e *phoneEnrolment) updateFamily(ctx context.Context, familyID imis.ID, f *PhoneFamily) error {
+// village stays: openIMIS does not let an upload move a family.
+func (e *familyUpload) updateFamily(ctx context.Context, familyID imis.ID, f *FamilyUpload) error {
 	cur, err := e.tx.db.findByID(ctx, e.tx, imis.Families, familyID, true)
 	if err != nil {
-		return phoneInvalid(imis.Families, err)
+		return invalidUpload(imis.Families, err)
 	}
 	v := maps.Clone(cur.Values)
 	for k, val := range f.Values {
@@ -433,12 +460,12 @@ func (e *phoneEnrolment) updateFamily(ctx context.Context, familyID imis.ID, f *
 		return nil
 	}
 	_, err = e.tx.update(ctx, imis.Families, familyID, cur.Version, v, nil, saveOptions{})
-	return phoneInvalid(imis.Families, err)
+	return invalidUpload(imis.Families, err)
 }
 
 // createInsuree registers a member of the family, with their photo; headOfNewFamily marks the
 // head of a family the upload has just created.
-func (e *phoneEnrolment) createInsuree(ctx context.Context, familyID imis.ID, ins *PhoneInsuree, headOfNewFamily bool) (PhoneRecord, error) {
+func (e *familyUpload) createInsuree(ctx context.Context, familyID imis.ID, ins *UploadedInsuree, headOfNewFamily bool) (SavedRecord, error) {
 	v := e.stamp(ins.Values)
 	v["family_id"] = familyID
 	opts := saveOptions{headOfNewFamily: headOfNewFamily}
@@ -447,26 +474,26 @@ func (e *phoneEnrolment) createInsuree(ctx context.Context, familyID imis.ID, in
 	}
 	rec, err := e.tx.create(ctx, imis.Insurees, v, nil, opts)
 	if err != nil {
-		return PhoneRecord{}, phoneInvalid(imis.Insurees, err)
+		return SavedRecord{}, invalidUpload(imis.Insurees, err)
 	}
 	if ins.Photo != nil {
 		if err := e.insertPhoto(ctx, rec.ID, ins.Photo); err != nil {
-			return PhoneRecord{}, err
+			return SavedRecord{}, err
 		}
 	}
-	return PhoneRecord{ClientID: ins.ClientID, WireID: rec.WireID, ID: rec.ID}, nil
+	return SavedRecord{ClientID: ins.ClientID, WireID: rec.WireID, ID: rec.ID}, nil
 }
 
 // updateInsuree applies an uploaded member's details, and a new photo, to the stored insuree when
 // they differ; a member sent again unchanged is left alone.
-func (e *phoneEnrolment) updateInsuree(ctx context.Context, x phoneInsureeRow, ins *PhoneInsuree) error {
+func (e *familyUpload) updateInsuree(ctx context.Context, x numberHolder, ins *UploadedInsuree) error {
 	cur, err := e.tx.db.findByID(ctx, e.tx, imis.Insurees, x.id, true)
 	if err != nil {
-		return phoneInvalid(imis.Insurees, err)
+		return invalidUpload(imis.Insurees, err)
 	}
 	v := maps.Clone(cur.Values)
 	for k, val := range ins.Values {
-		// The phone knows nothing of an insuree's status: it stays as the server has it.
+		// The sender knows nothing of an insuree's status: it stays as the server has it.
 		if k != "status" && k != "status_date" && k != "status_reason" {
 			v[k] = val
 		}
@@ -491,22 +518,22 @@ func (e *phoneEnrolment) updateInsuree(ctx context.Context, x phoneInsureeRow, i
 		opts.computed = imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()}
 	}
 	_, err = e.tx.update(ctx, imis.Insurees, x.id, cur.Version, v, nil, opts)
-	return phoneInvalid(imis.Insurees, err)
+	return invalidUpload(imis.Insurees, err)
 }
 
-func (e *phoneEnrolment) insertPhoto(ctx context.Context, insureeID imis.ID, p *PhonePhoto) error {
+func (e *familyUpload) insertPhoto(ctx context.Context, insureeID imis.ID, p *InsureePhoto) error {
 	return e.tx.replacePhoto(ctx, insureeID, p.FileName, p.ContentType, p.Data, p.Thumb, e.tx.today(), nilIfZero(e.u.OfficerID))
 }
 
 // policy writes (or recognises, by family, product, enrolment date and stage) one policy and its
-// contributions, and compares the server's figures with the phone's.
-func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhonePolicy) (*PhoneEnrolledPolicy, error) {
+// contributions, and compares the server's figures with the sender's.
+func (e *familyUpload) policy(ctx context.Context, familyID imis.ID, p *UploadedPolicy) (*SavedPolicy, error) {
 	tx := e.tx
 	v := e.stamp(p.Values)
 	v["family_id"] = familyID
 	if v["officer_id"] == nil {
 		if e.u.OfficerID == imis.NilID {
-			return nil, phoneInvalid(imis.Policies, fieldError("officer_id", "error.required"))
+			return nil, invalidUpload(imis.Policies, fieldError("officer_id", "error.required"))
 		}
 		v["officer_id"] = e.u.OfficerID
 	}
@@ -527,7 +554,7 @@ func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhoneP
 			return nil, err
 		}
 	}
-	out := &PhoneEnrolledPolicy{PhoneRecord: PhoneRecord{ClientID: p.ClientID}}
+	out := &SavedPolicy{SavedRecord: SavedRecord{ClientID: p.ClientID}}
 	var wire sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT id, wire_id FROM policies WHERE family_id = $1 AND product_id = $2 AND enroll_date = $3 AND stage = $4
 		AND validity_to IS NULL`, familyID, productID, v["enroll_date"], stage).Scan(&out.ID, &wire)
@@ -537,33 +564,33 @@ func (e *phoneEnrolment) policy(ctx context.Context, familyID imis.ID, p *PhoneP
 	case errors.Is(err, sql.ErrNoRows):
 		rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
 		if err != nil {
-			return nil, phoneInvalid(imis.Policies, explainIndexConflict(err, v))
+			return nil, invalidUpload(imis.Policies, explainIndexConflict(err, v))
 		}
 		out.ID, out.WireID = rec.ID, rec.WireID
 	default:
 		return nil, err
 	}
-	for i := range p.Premiums {
-		rec, err := e.premium(ctx, out.ID, productID, &p.Premiums[i])
+	for i := range p.Contributions {
+		rec, err := e.contribution(ctx, out.ID, productID, &p.Contributions[i])
 		if err != nil {
 			return nil, err
 		}
-		out.Premiums = append(out.Premiums, rec)
+		out.Contributions = append(out.Contributions, rec)
 	}
-	return out, e.compareHints(ctx, out.ID, p)
+	return out, e.compareFigures(ctx, out.ID, p)
 }
 
-// premium writes (or recognises, by product and receipt) one contribution of a policy. A receipt
+// contribution writes (or recognises, by product and receipt) one contribution of a policy. A receipt
 // already used for the product by another policy, or twice in the upload, refuses the upload.
-func (e *phoneEnrolment) premium(ctx context.Context, policyID, productID imis.ID, pr *PhonePremium) (PhoneRecord, error) {
+func (e *familyUpload) contribution(ctx context.Context, policyID, productID imis.ID, pr *UploadedContribution) (SavedRecord, error) {
 	tx := e.tx
 	receipt := strings.TrimSpace(pr.Values.Text("receipt"))
 	key := productID.String() + "|" + receipt
 	if e.receipts[key] {
-		return PhoneRecord{}, &phoneRefusal{EnrolDuplicateReceipt}
+		return SavedRecord{}, refuseUpload(imis.ReasonReceiptUsed)
 	}
 	e.receipts[key] = true
-	out := PhoneRecord{ClientID: pr.ClientID}
+	out := SavedRecord{ClientID: pr.ClientID}
 	var owner imis.ID
 	var wire sql.NullInt64
 	err := tx.QueryRowContext(ctx, "SELECT id, wire_id, policy_id FROM premiums WHERE product_id = $1 AND receipt = $2 AND validity_to IS NULL",
@@ -573,35 +600,35 @@ func (e *phoneEnrolment) premium(ctx context.Context, policyID, productID imis.I
 		out.WireID = wire.Int64
 		return out, nil
 	case err == nil:
-		return out, &phoneRefusal{EnrolDuplicateReceipt}
+		return out, refuseUpload(imis.ReasonReceiptUsed)
 	case !errors.Is(err, sql.ErrNoRows):
 		return out, err
 	}
 	v := e.stamp(pr.Values)
 	v["policy_id"] = policyID
-	// A phone cannot answer the payment prompt: an underpaid or late contribution leaves the
+	// An upload cannot answer the payment prompt: an underpaid or late contribution leaves the
 	// policy waiting, as openIMIS's upload does.
 	rec, err := tx.create(ctx, imis.Contributions, v, nil, saveOptions{decision: imis.DecisionWait})
 	if err != nil {
 		err = explainIndexConflict(err, v)
 		if imis.ReasonOf(err) == imis.ReasonReceiptUsed {
-			return out, &phoneRefusal{EnrolDuplicateReceipt}
+			return out, refuseUpload(imis.ReasonReceiptUsed)
 		}
-		return out, phoneInvalid(imis.Contributions, err)
+		return out, invalidUpload(imis.Contributions, err)
 	}
 	out.ID, out.WireID = rec.ID, rec.WireID
 	return out, nil
 }
 
-// compareHints reports where the phone's figures for a policy differ from the server's.
-func (e *phoneEnrolment) compareHints(ctx context.Context, policyID imis.ID, p *PhonePolicy) error {
+// compareFigures reports where the sender's figures for a policy differ from the server's.
+func (e *familyUpload) compareFigures(ctx context.Context, policyID imis.ID, p *UploadedPolicy) error {
 	var start, effective, expiry imis.Date
 	var value, status sql.NullInt64
 	if err := e.tx.QueryRowContext(ctx, "SELECT start_date, effective_date, expiry_date, value, status FROM policies WHERE id = $1", policyID).
 		Scan(&start, &effective, &expiry, &value, &status); err != nil {
 		return err
 	}
-	h := p.Hints
+	h := p.Figures
 	for _, d := range []struct {
 		name       string
 		sent, have imis.Date

@@ -10,10 +10,11 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// The insuree and family reads of REST v3, with every reference as the wire id the phones know.
+// The look-ups of an insuree or a family by insurance number for the mobile app, with every
+// reference as the wire id the app knows.
 
-// WireInsuree is an insuree as REST v3 shows it; Photo is the current photo's bytes, if any.
-type WireInsuree struct {
+// InsureeSummary is an insuree as the mobile app sees it; Photo is the current photo's bytes, if any.
+type InsureeSummary struct {
 	WireID               int64
 	ID                   imis.ID
 	FamilyID             imis.ID
@@ -40,16 +41,16 @@ type WireInsuree struct {
 	Photo                []byte
 }
 
-// wireInsureeSelect reads a WireInsuree from insurees t, with the facility, the current village and
+// insureeSummarySelect reads an InsureeSummary from insurees t, with the facility, the current village and
 // the current photo's bytes.
-const wireInsureeSelect = `SELECT t.wire_id, t.id, t.family_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.marital,
+const insureeSummarySelect = `SELECT t.wire_id, t.id, t.family_id, t.chfid, t.last_name, t.other_names, t.dob, t.gender, t.marital,
 	t.is_head, t.passport, t.phone, t.email, t.card_issued, t.relationship, t.profession, t.education, t.type_of_id, h.wire_id,
 	t.current_address, t.geolocation, v.wire_id, t.is_offline, t.vulnerability, t.photo_file,
 	(SELECT ph.data FROM photos ph WHERE ph.insuree_id = t.id AND ph.validity_to IS NULL ORDER BY ph.photo_date DESC, ph.validity_from DESC LIMIT 1)
 	FROM insurees t LEFT JOIN health_facilities h ON h.id = t.hf_id LEFT JOIN locations v ON v.id = t.current_village_id`
 
-func scanWireInsuree(row interface{ Scan(...any) error }) (*WireInsuree, error) {
-	var i WireInsuree
+func scanInsureeSummary(row interface{ Scan(...any) error }) (*InsureeSummary, error) {
+	var i InsureeSummary
 	var wire, hf, village sql.NullInt64
 	var marital, passport, phone, email, rel, prof, edu, typ, addr, geo, photoFile sql.NullString
 	err := row.Scan(&wire, &i.ID, &i.FamilyID, &i.CHFID, &i.LastName, &i.OtherNames, &i.DOB, &i.Gender, &marital, &i.Head,
@@ -67,23 +68,23 @@ func scanWireInsuree(row interface{ Scan(...any) error }) (*WireInsuree, error) 
 
 // InsureeByCHFID returns the current insuree with that insurance number, with the current photo,
 // if the acting user's districts include them; otherwise not found, as an unknown number is.
-func (db *DB) InsureeByCHFID(ctx context.Context, chfid string) (*WireInsuree, error) {
+func (db *DB) InsureeByCHFID(ctx context.Context, chfid string) (*InsureeSummary, error) {
 	chfid = strings.TrimSpace(chfid)
 	if chfid == "" {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	var q query
-	q.WriteString(wireInsureeSelect + " WHERE t.chfid = " + q.arg(chfid) + " AND t.validity_to IS NULL AND " +
+	q.WriteString(insureeSummarySelect + " WHERE t.chfid = " + q.arg(chfid) + " AND t.validity_to IS NULL AND " +
 		scopePredicate(&q, imis.Insurees, imis.UserFromContext(ctx), false))
-	i, err := scanWireInsuree(db.read.QueryRowContext(ctx, q.String(), q.args...))
+	i, err := scanInsureeSummary(db.read.QueryRowContext(ctx, q.String(), q.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	return i, mapError(err)
 }
 
-// WireFamily is a family with its members as REST v3 shows it.
-type WireFamily struct {
+// FamilySummary is a family with its members as the mobile app sees it.
+type FamilySummary struct {
 	WireID           int64
 	ID               imis.ID
 	HeadWireID       *int64
@@ -96,13 +97,13 @@ type WireFamily struct {
 	ConfirmationNo   string
 	ConfirmationType string
 	Offline          bool
-	Members          []*WireInsuree // the head first, then in registration order
+	Members          []*InsureeSummary // the head first, then in registration order
 }
 
 // FamilyByCHFID returns the family of the current insuree with that insurance number, with its
 // current members, if the family's district is one of the acting user's (openIMIS's
 // GetByCHFID); otherwise not found.
-func (db *DB) FamilyByCHFID(ctx context.Context, chfid string) (*WireFamily, error) {
+func (db *DB) FamilyByCHFID(ctx context.Context, chfid string) (*FamilySummary, error) {
 	chfid = strings.TrimSpace(chfid)
 	if chfid == "" {
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
@@ -113,7 +114,7 @@ func (db *DB) FamilyByCHFID(ctx context.Context, chfid string) (*WireFamily, err
 		FROM families t JOIN insurees i ON i.family_id = t.id AND i.validity_to IS NULL
 		LEFT JOIN insurees h ON h.id = t.head_id LEFT JOIN locations v ON v.id = t.location_id
 		WHERE i.chfid = ` + q.arg(chfid) + " AND t.validity_to IS NULL AND " + scopePredicate(&q, imis.Families, imis.UserFromContext(ctx), false))
-	var f WireFamily
+	var f FamilySummary
 	var wire, head, village sql.NullInt64
 	var headID uuid.NullUUID
 	var typ, addr, eth, confNo, confType sql.NullString
@@ -127,14 +128,14 @@ func (db *DB) FamilyByCHFID(ctx context.Context, chfid string) (*WireFamily, err
 	f.WireID, f.HeadWireID, f.LocationWireID = wire.Int64, nullWire(head), nullWire(village)
 	f.HeadID = headID.UUID
 	f.FamilyType, f.Address, f.Ethnicity, f.ConfirmationNo, f.ConfirmationType = typ.String, addr.String, eth.String, confNo.String, confType.String
-	rows, err := db.read.QueryContext(ctx, wireInsureeSelect+` WHERE t.family_id = $1 AND t.validity_to IS NULL
+	rows, err := db.read.QueryContext(ctx, insureeSummarySelect+` WHERE t.family_id = $1 AND t.validity_to IS NULL
 		ORDER BY CASE WHEN t.is_head THEN 0 ELSE 1 END, CASE WHEN t.wire_id IS NULL THEN 1 ELSE 0 END, t.wire_id, t.id`, f.ID)
 	if err != nil {
 		return nil, mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		i, err := scanWireInsuree(rows)
+		i, err := scanInsureeSummary(rows)
 		if err != nil {
 			return nil, mapError(err)
 		}

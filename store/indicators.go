@@ -6,8 +6,9 @@ import (
 	"github.com/openimis-go/openimis"
 )
 
-// The report counters of the Policies app (REST v3 report/*). Each is one aggregate query over
-// the acting user's districts.
+// The indicators an enrolment officer follows: policies by state on a day, what happened over a
+// period, and the uploads sent and accepted. Each is one aggregate query over the acting user's
+// districts.
 
 // Snapshot counts the current policies by the state they were in on one day.
 type Snapshot struct{ Active, Expired, Idle, Suspended int64 }
@@ -74,12 +75,6 @@ func (db *DB) PolicyCumulative(ctx context.Context, from, to imis.Date) (Cumulat
 	c.Collected = imis.Money(sum)
 	return c, nil
 }
-
-// Upload kinds, as the uploads table records them.
-const (
-	UploadEnrolment = "enrolment"
-	UploadRenewal   = "renewal"
-)
 
 // UploadCounts returns how many uploads of a kind the user sent in the days from..to, and how
 // many of them were accepted.
