@@ -70,3 +70,32 @@ func NewMemberCover(p MemberPolicy, today Date, activate bool) (join bool, effec
 	}
 	return true, p.Effective
 }
+
+// RoomWarning is what the member form warns about one of the family's policies before a member
+// is added.
+type RoomWarning int
+
+// Room warnings.
+const (
+	RoomNone      RoomWarning = iota // nothing to say
+	RoomFull                         // the product's maximum is reached: the newcomer will not be covered
+	RoomThreshold                    // the threshold is reached: covering the newcomer raises the contribution due
+)
+
+// NewMemberRoom decides the warning about a family's policy of status status, whose product takes
+// at most maxMembers (0: no maximum) and charges extra from threshold members (0: never), when
+// the family already has members active members, as openIMIS warns before saving. An expired or
+// suspended policy says nothing. It is a heads-up, not NewMemberCover's decision: it counts the
+// family's active members rather than those the policy covers, and reads the status alone, not
+// the expiry date, so a suspended policy NewMemberCover would still extend gets no warning.
+func NewMemberRoom(status, maxMembers, threshold, members int64) RoomWarning {
+	switch {
+	case status == PolicyExpired || status == PolicySuspended:
+		return RoomNone
+	case maxMembers > 0 && members >= maxMembers:
+		return RoomFull
+	case threshold > 0 && members >= threshold:
+		return RoomThreshold
+	}
+	return RoomNone
+}

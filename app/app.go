@@ -172,13 +172,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintln(stdout, "openimis", imis.Version, "listening on", url, "database", db.Engine)
+	// One write, so that whoever watches for the address also finds the demo logins with it.
+	var banner strings.Builder
+	fmt.Fprintln(&banner, "openimis", imis.Version, "listening on", url, "database", db.Engine)
 	if summary != nil {
-		fmt.Fprintln(stdout, "demo logins (login / password / role):")
+		fmt.Fprintln(&banner, "demo logins (login / password / role):")
 		for _, l := range summary.Logins {
-			fmt.Fprintf(stdout, "  %-14s %-12s %s\n", l.Login, l.Password, l.Role)
+			fmt.Fprintf(&banner, "  %-14s %-12s %s\n", l.Login, l.Password, l.Role)
 		}
 	}
+	io.WriteString(stdout, banner.String())
 	sched := &jobs.Scheduler{DB: db, Log: log, Jobs: jobs.Daily}
 	go sched.Loop(ctx)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,

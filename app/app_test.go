@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,28 +17,11 @@ import (
 	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/i18n"
 	"github.com/openimis-go/openimis/internal/testdb"
+	"github.com/openimis-go/openimis/internal/webtest"
 	"github.com/openimis-go/openimis/store"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-// syncBuffer is an output that a running command writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // noEnv is an empty environment, so that a developer's OPENIMIS_* variables cannot change a test.
 func noEnv(string) string { return "" }
@@ -47,7 +29,7 @@ func noEnv(string) string { return "" }
 // run runs the program to completion with the given standard input.
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	var out, errOut syncBuffer
+	var out, errOut webtest.SyncBuffer
 	err = app.Run(context.Background(), args, noEnv, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
@@ -219,7 +201,7 @@ func TestMigrateAndUsers(t *testing.T) {
 
 // serving runs a serving command in the background until stop is called.
 type serving struct {
-	out, errOut syncBuffer
+	out, errOut webtest.SyncBuffer
 	cancel      context.CancelFunc
 	done        chan error
 }

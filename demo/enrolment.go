@@ -711,7 +711,7 @@ func (g *enrolGen) payersFor(p *policy) []imis.ID {
 // settle applies the nightly expiry: a policy whose expiry date has passed is Expired,
 // whatever its status was.
 func (g *enrolGen) settle(p *policy) {
-	if p.Expiry.Before(g.today) {
+	if imis.ExpiredBy(p.Expiry, g.today) {
 		p.status = imis.PolicyExpired
 	}
 }

@@ -135,14 +135,22 @@ func flag(body restObject, raw map[string]string, key, field string) error {
 func offlineFlag(body restObject) (int64, error) {
 	if v, ok := body.get("isOffline"); ok {
 		if b, isBool := v.(bool); isBool {
-			return map[bool]int64{true: 1, false: 0}[b], nil
+			return wireFlag(b), nil
 		}
 	}
 	if n, _, err := body.int("isOffline"); err == nil {
 		return n, nil
 	}
 	b, err := body.bool("isOffline")
-	return map[bool]int64{true: 1, false: 0}[b], err
+	return wireFlag(b), err
+}
+
+// wireFlag is a boolean as the wire's 0 or 1.
+func wireFlag(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // lookupCode reads an integer look-up code (relation, profession, education), where 0 means none.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"maps"
 
 	"github.com/openimis-go/openimis"
@@ -9,11 +10,13 @@ import (
 
 // Enrolment is a whole enrolment command: a family with its head and members, and optionally
 // policies with their contributions, saved together or not at all (the enrolment wizard, the
-// mobile upload).
+// mobile upload). Photos, when given, are the people's photos by position: the head's first, then
+// the members' in order; a missing or nil entry means no photo.
 type Enrolment struct {
 	Family   imis.Values
 	Head     imis.Values
 	Members  []imis.Values
+	Photos   []*InsureePhoto
 	Policies []EnrolledPolicy
 }
 
@@ -44,7 +47,36 @@ func (db *DB) Enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 		out = r
 		return err
 	})
-	return out, err
+	return out, withoutRegister(err)
+}
+
+// refusedValue is a register's refusal of a value within a command that saves several
+// registers. The upload's answer names the register; the forms show the refusal alone.
+type refusedValue struct {
+	reg *imis.Register
+	err error
+}
+
+func (e *refusedValue) Error() string { return e.reg.Name + ": " + e.err.Error() }
+
+func (e *refusedValue) Unwrap() error { return e.err }
+
+// refusedBy marks a register's refusal of a value with the register; other errors pass unchanged.
+func refusedBy(reg *imis.Register, err error) error {
+	var e *imis.Error
+	if errors.As(err, &e) && e.Code == imis.EINVALID {
+		return &refusedValue{reg: reg, err: err}
+	}
+	return err
+}
+
+// withoutRegister is the refusal as a caller that does not name registers sees it.
+func withoutRegister(err error) error {
+	var r *refusedValue
+	if errors.As(err, &r) {
+		return r.err
+	}
+	return err
 }
 
 func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) {
@@ -54,43 +86,76 @@ func (tx *Tx) enrol(ctx context.Context, e Enrolment) (*EnrolmentResult, error) 
 	res := &EnrolmentResult{}
 	var err error
 	if res.Family, err = tx.create(ctx, imis.Families, maps.Clone(e.Family), nil, saveOptions{}); err != nil {
+		return nil, refusedBy(imis.Families, err)
+	}
+	photo := func(i int) *InsureePhoto {
+		if i < len(e.Photos) {
+			return e.Photos[i]
+		}
+		return nil
+	}
+	if res.Head, err = tx.createInsuree(ctx, res.Family.ID, e.Head, photo(0), true); err != nil {
 		return nil, err
 	}
-	head := maps.Clone(e.Head)
-	head["family_id"] = res.Family.ID
-	if res.Head, err = tx.create(ctx, imis.Insurees, head, nil, saveOptions{headOfNewFamily: true}); err != nil {
-		return nil, err
-	}
-	for _, m := range e.Members {
-		m = maps.Clone(m)
-		m["family_id"] = res.Family.ID
-		r, err := tx.create(ctx, imis.Insurees, m, nil, saveOptions{})
+	for i, m := range e.Members {
+		r, err := tx.createInsuree(ctx, res.Family.ID, m, photo(i+1), false)
 		if err != nil {
 			return nil, err
 		}
 		res.Members = append(res.Members, r)
 	}
 	for _, p := range e.Policies {
-		pv := maps.Clone(p.Policy)
-		pv["family_id"] = res.Family.ID
-		pol, err := tx.create(ctx, imis.Policies, pv, nil, saveOptions{})
+		pol, paid, err := tx.enrolPolicy(ctx, res.Family.ID, p)
 		if err != nil {
 			return nil, err
 		}
 		res.Policies = append(res.Policies, pol)
-		var paid []*Record
-		for _, c := range p.Contributions {
-			cv := maps.Clone(c)
-			cv["policy_id"] = pol.ID
-			r, err := tx.create(ctx, imis.Contributions, cv, nil, saveOptions{decision: p.Decision})
-			if err != nil {
-				return nil, err
-			}
-			paid = append(paid, r)
-		}
 		res.Contributions = append(res.Contributions, paid)
 	}
 	return res, nil
+}
+
+// createInsuree registers a member of a family, with their photo if one is given;
+// headOfNewFamily marks the head of a family just created, who names it.
+func (tx *Tx) createInsuree(ctx context.Context, familyID imis.ID, v imis.Values, photo *InsureePhoto, headOfNewFamily bool) (*Record, error) {
+	v = maps.Clone(v)
+	v["family_id"] = familyID
+	opts := saveOptions{headOfNewFamily: headOfNewFamily}
+	if photo != nil {
+		opts.computed = imis.Values{"photo_file": photo.FileName, "photo_date": tx.today()}
+	}
+	r, err := tx.create(ctx, imis.Insurees, v, nil, opts)
+	if err != nil {
+		return nil, refusedBy(imis.Insurees, err)
+	}
+	if photo != nil {
+		if err := tx.storePhoto(ctx, r.ID, photo); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// enrolPolicy creates a policy of a family, then its contributions, each answering the payment
+// prompt with the policy's decision.
+func (tx *Tx) enrolPolicy(ctx context.Context, familyID imis.ID, p EnrolledPolicy) (*Record, []*Record, error) {
+	pv := maps.Clone(p.Policy)
+	pv["family_id"] = familyID
+	pol, err := tx.create(ctx, imis.Policies, pv, nil, saveOptions{})
+	if err != nil {
+		return nil, nil, refusedBy(imis.Policies, err)
+	}
+	var paid []*Record
+	for _, c := range p.Contributions {
+		cv := maps.Clone(c)
+		cv["policy_id"] = pol.ID
+		r, err := tx.create(ctx, imis.Contributions, cv, nil, saveOptions{decision: p.Decision})
+		if err != nil {
+			return nil, nil, refusedBy(imis.Contributions, err)
+		}
+		paid = append(paid, r)
+	}
+	return pol, paid, nil
 }
 
 // PolicyQuote is what a policy would be: its dates and value, computed before anything is saved.

@@ -370,7 +370,7 @@ func (db *DB) CreateFamily(ctx context.Context, family, head imis.Values) (famil
 		return nil
 	})
 	if err != nil {
-		return imis.NilID, imis.NilID, err
+		return imis.NilID, imis.NilID, withoutRegister(err)
 	}
 	return familyID, headID, nil
 }

@@ -53,6 +53,11 @@ func (db *DB) SavePhoto(ctx context.Context, insureeID imis.ID, fileName, conten
 	})
 }
 
+// storePhoto makes a checked photo the insuree's current one, dated today.
+func (tx *Tx) storePhoto(ctx context.Context, insureeID imis.ID, p *InsureePhoto) error {
+	return tx.replacePhoto(ctx, insureeID, p.FileName, p.ContentType, p.Data, p.Thumb, tx.today(), nilIfZero(p.Officer))
+}
+
 // replacePhoto makes a new photo the insuree's current one, closing the previous one so history
 // keeps it. officer is the enrolment officer who took it, when known.
 func (tx *Tx) replacePhoto(ctx context.Context, insureeID imis.ID, fileName, contentType string, data, thumb []byte, date imis.Date, officer any) error {

@@ -18,11 +18,11 @@ type Snapshot struct{ Active, Expired, Idle, Suspended int64 }
 // when in force on d; Idle otherwise (not yet paid for, Ready, or starting later).
 func (db *DB) PolicySnapshot(ctx context.Context, d imis.Date) (Snapshot, error) {
 	var q query
-	suspended, day := q.arg(int64(imis.PolicySuspended)), q.arg(d)
+	suspended, day, lastExpired := q.arg(int64(imis.PolicySuspended)), q.arg(d), q.arg(imis.LastExpiredDay(d))
 	q.WriteString(`SELECT
 		COALESCE(SUM(CASE WHEN t.status = ` + suspended + ` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN t.status <> ` + suspended + ` AND t.expiry_date < ` + day + ` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN t.status <> ` + suspended + ` AND t.expiry_date >= ` + day + ` AND t.effective_date IS NOT NULL
+		COALESCE(SUM(CASE WHEN t.status <> ` + suspended + ` AND t.expiry_date <= ` + lastExpired + ` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN t.status <> ` + suspended + ` AND t.expiry_date > ` + lastExpired + ` AND t.effective_date IS NOT NULL
 			AND t.effective_date <= ` + day + ` THEN 1 ELSE 0 END), 0),
 		COUNT(*)
 		FROM policies t WHERE t.validity_to IS NULL AND t.status IS NOT NULL AND t.enroll_date <= ` + day + ` AND ` +
@@ -57,7 +57,7 @@ func (db *DB) PolicyCumulative(ctx context.Context, from, to imis.Date) (Cumulat
 		COALESCE(SUM(CASE WHEN t.stage = ` + q.arg(imis.StageNew) + ` AND t.enroll_date >= ` + f + ` AND t.enroll_date <= ` + t + ` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.stage = ` + q.arg(imis.StageRenewal) + ` AND t.enroll_date >= ` + f + ` AND t.enroll_date <= ` + t + ` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.status <> ` + suspended + ` AND t.expiry_date >= ` + f + ` AND t.expiry_date <= ` + t +
-		` AND t.expiry_date < ` + q.arg(db.Today()) + ` THEN 1 ELSE 0 END), 0),
+		` AND t.expiry_date <= ` + q.arg(imis.LastExpiredDay(db.Today())) + ` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.status = ` + suspended + ` AND t.validity_from >= ` + q.arg(start) + ` AND t.validity_from < ` + q.arg(end) + ` THEN 1 ELSE 0 END), 0)
 		FROM policies t WHERE t.validity_to IS NULL AND ` + scopePredicate(&q, imis.Policies, u, false))
 	var c Cumulative

@@ -195,13 +195,9 @@ func (db *DB) InsertRenewals(ctx context.Context, today imis.Date, intervalDays 
 	var inserted int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		inserted = 0
-		var statuses []any
-		for _, st := range imis.RenewableStatuses() {
-			statuses = append(statuses, st)
-		}
 		var q query
 		q.WriteString(`SELECT p.id, p.family_id, p.product_id, p.officer_id, p.expiry_date FROM policies p
-			WHERE p.validity_to IS NULL AND p.status IN ` + q.in(statuses) + `
+			WHERE p.validity_to IS NULL AND p.status IN ` + q.in(renewableStatuses()) + `
 			AND p.expiry_date IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM policy_renewals r WHERE r.policy_id = p.id AND r.validity_to IS NULL)`)
 		if intervalDays > 0 {
@@ -449,4 +445,13 @@ func (db *DB) JobRuns(ctx context.Context, action string) ([]JobRun, error) {
 		out = append(out, r)
 	}
 	return out, mapError(rows.Err())
+}
+
+// renewableStatuses are imis.RenewableStatuses as query arguments.
+func renewableStatuses() []any {
+	var out []any
+	for _, st := range imis.RenewableStatuses() {
+		out = append(out, st)
+	}
+	return out
 }

@@ -41,10 +41,12 @@ type UploadedInsuree struct {
 	Photo    *InsureePhoto
 }
 
-// InsureePhoto is a checked photo ready to store.
+// InsureePhoto is a checked photo ready to store. Officer is the enrolment officer who took it,
+// when known.
 type InsureePhoto struct {
 	FileName, ContentType string
 	Data, Thumb           []byte
+	Officer               imis.ID
 }
 
 // UploadedPolicy is one uploaded policy: product_id, officer_id (nil: the uploading officer),
@@ -117,6 +119,16 @@ func invalidUpload(reg *imis.Register, err error) error {
 	var e *imis.Error
 	if errors.As(err, &e) && e.Code == imis.EINVALID {
 		return &InvalidUpload{Register: reg, Err: err}
+	}
+	return err
+}
+
+// invalidEnrolment is a refusal of an enrolment command as the upload answers it: a value a
+// register refused names the register.
+func invalidEnrolment(err error) error {
+	var r *refusedValue
+	if errors.As(err, &r) {
+		return &InvalidUpload{Register: r.reg, Err: r.err}
 	}
 	return err
 }
@@ -358,20 +370,40 @@ func (e *familyUpload) family(ctx context.Context, f *FamilyUpload) (*SavedFamil
 	ids := map[int]SavedRecord{} // by index in f.Insurees
 	switch {
 	case !holder.present:
-		// A new family: the family first, then its head, who names it.
+		// A new family: the enrolment command saves the family, then its head, who names it, then
+		// the members. A member's number already held elsewhere refuses the upload. The policies
+		// follow one by one below, through the enrolment's per-policy command: a renewal, or a
+		// policy sent twice, is recognised from the policies saved before it.
 		if headIdx < 0 {
 			return nil, refuseUpload(imis.ReasonNoHead)
 		}
-		fam, err := tx.create(ctx, imis.Families, e.stamp(f.Values), nil, saveOptions{})
-		if err != nil {
-			return nil, invalidUpload(imis.Families, err)
+		enrolment := Enrolment{Family: e.stamp(f.Values), Head: e.stamp(f.Insurees[headIdx].Values),
+			Photos: []*InsureePhoto{e.photo(f.Insurees[headIdx].Photo)}}
+		var order []int // the members' indexes in f.Insurees, in enrolment order
+		for i := range f.Insurees {
+			if i == headIdx {
+				continue
+			}
+			x, err := e.insureeByCHFID(ctx, f.Insurees[i].Values.Text("chfid"))
+			if err != nil {
+				return nil, err
+			}
+			if x.present {
+				return nil, refuseUpload(imis.ReasonNumberTaken)
+			}
+			enrolment.Members = append(enrolment.Members, e.stamp(f.Insurees[i].Values))
+			enrolment.Photos = append(enrolment.Photos, e.photo(f.Insurees[i].Photo))
+			order = append(order, i)
 		}
-		familyID, out.WireID, out.ID = fam.ID, fam.WireID, fam.ID
-		rec, err := e.createInsuree(ctx, familyID, &f.Insurees[headIdx], true)
+		res, err := tx.enrol(ctx, enrolment)
 		if err != nil {
-			return nil, err
+			return nil, invalidEnrolment(err)
 		}
-		ids[headIdx] = rec
+		familyID, out.WireID, out.ID = res.Family.ID, res.Family.WireID, res.Family.ID
+		ids[headIdx] = SavedRecord{ClientID: f.Insurees[headIdx].ClientID, WireID: res.Head.WireID, ID: res.Head.ID}
+		for n, i := range order {
+			ids[i] = SavedRecord{ClientID: f.Insurees[i].ClientID, WireID: res.Members[n].WireID, ID: res.Members[n].ID}
+		}
 	case !holder.familyFound || !holder.head:
 		// The number belongs to a member of a family: as head of the upload's family it would
 		// give that family a second head; as head of a new family it is taken.
@@ -412,11 +444,11 @@ func (e *familyUpload) family(ctx context.Context, f *FamilyUpload) (*SavedFamil
 		}
 		switch {
 		case !x.present:
-			rec, err := e.createInsuree(ctx, familyID, ins, false)
+			rec, err := tx.createInsuree(ctx, familyID, e.stamp(ins.Values), e.photo(ins.Photo), false)
 			if err != nil {
-				return nil, err
+				return nil, invalidEnrolment(err)
 			}
-			ids[i] = rec
+			ids[i] = SavedRecord{ClientID: ins.ClientID, WireID: rec.WireID, ID: rec.ID}
 		case x.family != familyID:
 			return nil, refuseUpload(imis.ReasonNumberTaken)
 		default:
@@ -463,25 +495,14 @@ func (e *familyUpload) updateFamily(ctx context.Context, familyID imis.ID, f *Fa
 	return invalidUpload(imis.Families, err)
 }
 
-// createInsuree registers a member of the family, with their photo; headOfNewFamily marks the
-// head of a family the upload has just created.
-func (e *familyUpload) createInsuree(ctx context.Context, familyID imis.ID, ins *UploadedInsuree, headOfNewFamily bool) (SavedRecord, error) {
-	v := e.stamp(ins.Values)
-	v["family_id"] = familyID
-	opts := saveOptions{headOfNewFamily: headOfNewFamily}
-	if ins.Photo != nil {
-		opts.computed = imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()}
+// photo is an uploaded photo as taken by the uploading officer.
+func (e *familyUpload) photo(p *InsureePhoto) *InsureePhoto {
+	if p == nil {
+		return nil
 	}
-	rec, err := e.tx.create(ctx, imis.Insurees, v, nil, opts)
-	if err != nil {
-		return SavedRecord{}, invalidUpload(imis.Insurees, err)
-	}
-	if ins.Photo != nil {
-		if err := e.insertPhoto(ctx, rec.ID, ins.Photo); err != nil {
-			return SavedRecord{}, err
-		}
-	}
-	return SavedRecord{ClientID: ins.ClientID, WireID: rec.WireID, ID: rec.ID}, nil
+	taken := *p
+	taken.Officer = e.u.OfficerID
+	return &taken
 }
 
 // updateInsuree applies an uploaded member's details, and a new photo, to the stored insuree when
@@ -512,17 +533,13 @@ func (e *familyUpload) updateInsuree(ctx context.Context, x numberHolder, ins *U
 	}
 	var opts saveOptions
 	if newPhoto {
-		if err := e.insertPhoto(ctx, x.id, ins.Photo); err != nil {
+		if err := e.tx.storePhoto(ctx, x.id, e.photo(ins.Photo)); err != nil {
 			return err
 		}
 		opts.computed = imis.Values{"photo_file": ins.Photo.FileName, "photo_date": e.tx.today()}
 	}
 	_, err = e.tx.update(ctx, imis.Insurees, x.id, cur.Version, v, nil, opts)
 	return invalidUpload(imis.Insurees, err)
-}
-
-func (e *familyUpload) insertPhoto(ctx context.Context, insureeID imis.ID, p *InsureePhoto) error {
-	return e.tx.replacePhoto(ctx, insureeID, p.FileName, p.ContentType, p.Data, p.Thumb, e.tx.today(), nilIfZero(e.u.OfficerID))
 }
 
 // policy writes (or recognises, by family, product, enrolment date and stage) one policy and its
@@ -541,10 +558,12 @@ func (e *familyUpload) policy(ctx context.Context, familyID imis.ID, p *Uploaded
 	stage := imis.StageNew
 	if strings.EqualFold(strings.TrimSpace(p.Stage), imis.StageRenewal) {
 		var prev imis.ID
-		err := tx.QueryRowContext(ctx, `SELECT id FROM policies WHERE family_id = $1 AND validity_to IS NULL AND status IN ($2, $3)
-			AND (product_id = $4 OR product_id IN (SELECT c.id FROM products c WHERE c.conversion_product_id = $4 AND c.validity_to IS NULL))
-			AND enroll_date < $5 ORDER BY expiry_date DESC, id DESC LIMIT 1`,
-			familyID, int64(imis.PolicyActive), int64(imis.PolicyExpired), productID, v["enroll_date"]).Scan(&prev)
+		var q query
+		q.WriteString("SELECT id FROM policies WHERE family_id = " + q.arg(familyID) + " AND validity_to IS NULL AND status IN " + q.in(renewableStatuses()))
+		product := q.arg(productID)
+		q.WriteString(` AND (product_id = ` + product + ` OR product_id IN (SELECT c.id FROM products c WHERE c.conversion_product_id = ` + product +
+			` AND c.validity_to IS NULL)) AND enroll_date < ` + q.arg(v["enroll_date"]) + ` ORDER BY expiry_date DESC, id DESC LIMIT 1`)
+		err := tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&prev)
 		switch {
 		case err == nil:
 			stage, v["previous_id"] = imis.StageRenewal, prev
@@ -561,23 +580,45 @@ func (e *familyUpload) policy(ctx context.Context, familyID imis.ID, p *Uploaded
 	switch {
 	case err == nil:
 		out.WireID = wire.Int64
-	case errors.Is(err, sql.ErrNoRows):
-		rec, err := tx.create(ctx, imis.Policies, v, nil, saveOptions{})
-		if err != nil {
-			return nil, invalidUpload(imis.Policies, explainIndexConflict(err, v))
+		for i := range p.Contributions {
+			rec, err := e.contribution(ctx, out.ID, productID, &p.Contributions[i])
+			if err != nil {
+				return nil, err
+			}
+			out.Contributions = append(out.Contributions, rec)
 		}
-		out.ID, out.WireID = rec.ID, rec.WireID
+	case errors.Is(err, sql.ErrNoRows):
+		if err := e.newPolicy(ctx, familyID, v, p, out); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, err
 	}
-	for i := range p.Contributions {
-		rec, err := e.contribution(ctx, out.ID, productID, &p.Contributions[i])
-		if err != nil {
-			return nil, err
-		}
-		out.Contributions = append(out.Contributions, rec)
-	}
 	return out, e.compareFigures(ctx, out.ID, p)
+}
+
+// newPolicy creates a policy with its contributions through the enrolment's own per-policy
+// command. An upload cannot answer the payment prompt: an underpaid or late contribution leaves
+// the policy waiting, as openIMIS's upload does. A receipt already used for the product refuses
+// the upload; the contribution's save finds it, also when this upload used it before.
+func (e *familyUpload) newPolicy(ctx context.Context, familyID imis.ID, v imis.Values, p *UploadedPolicy, out *SavedPolicy) error {
+	productID := v.ID("product_id")
+	ep := EnrolledPolicy{Policy: v, Decision: imis.DecisionWait}
+	for i := range p.Contributions {
+		ep.Contributions = append(ep.Contributions, e.stamp(p.Contributions[i].Values))
+		e.receipts[productID.String()+"|"+strings.TrimSpace(p.Contributions[i].Values.Text("receipt"))] = true
+	}
+	pol, paid, err := e.tx.enrolPolicy(ctx, familyID, ep)
+	if imis.ReasonOf(err) == imis.ReasonReceiptUsed {
+		return refuseUpload(imis.ReasonReceiptUsed)
+	} else if err != nil {
+		return invalidEnrolment(err)
+	}
+	out.ID, out.WireID = pol.ID, pol.WireID
+	for i, r := range paid {
+		out.Contributions = append(out.Contributions, SavedRecord{ClientID: p.Contributions[i].ClientID, WireID: r.WireID, ID: r.ID})
+	}
+	return nil
 }
 
 // contribution writes (or recognises, by product and receipt) one contribution of a policy. A receipt

@@ -114,10 +114,12 @@ func (tx *Tx) renewalUpload(ctx context.Context, req RenewalRequest) (imis.ID, e
 	if reminder != nil {
 		err = tx.QueryRowContext(ctx, "SELECT id FROM policies WHERE id = $1 AND validity_to IS NULL", reminder.policy).Scan(&prevID)
 	} else {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM policies WHERE family_id = $1 AND validity_to IS NULL AND status IN ($2, $3)
-			AND (product_id = $4 OR product_id IN (SELECT c.id FROM products c WHERE c.conversion_product_id = $4 AND c.validity_to IS NULL))
-			ORDER BY expiry_date DESC, id DESC LIMIT 1`, familyID, int64(imis.PolicyActive), int64(imis.PolicyExpired), productID).
-			Scan(&prevID)
+		var q query
+		q.WriteString("SELECT id FROM policies WHERE family_id = " + q.arg(familyID) + " AND validity_to IS NULL AND status IN " + q.in(renewableStatuses()))
+		product := q.arg(productID)
+		q.WriteString(` AND (product_id = ` + product + ` OR product_id IN (SELECT c.id FROM products c WHERE c.conversion_product_id = ` + product +
+			` AND c.validity_to IS NULL)) ORDER BY expiry_date DESC, id DESC LIMIT 1`)
+		err = tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&prevID)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return familyID, refuseUpload(imis.ReasonNoPreviousPolicy)

@@ -105,7 +105,7 @@ func (s *server) showMemberForm(w http.ResponseWriter, r *http.Request, status i
 
 // roomNotes warns, before a member is added, about the family's current policies that are full
 // (the new member will not be covered by them) or past their threshold (covering the member
-// raises the contribution due), as openIMIS does before saving.
+// raises the contribution due), as imis.NewMemberRoom decides.
 func (s *server) roomNotes(r *http.Request, p *page, fam *store.Record) []string {
 	ctx := r.Context()
 	if !p.User.Can(imis.RightPolicySearch) {
@@ -122,10 +122,6 @@ func (s *server) roomNotes(r *http.Request, p *page, fam *store.Record) []string
 	}
 	var notes []string
 	for _, pol := range pols {
-		status, _ := pol.Values["status"].(int64)
-		if status == imis.PolicyExpired || status == imis.PolicySuspended {
-			continue
-		}
 		prod, err := s.DB.FindByID(ctx, imis.Products, pol.Values.ID("product_id"))
 		if err != nil {
 			continue
@@ -133,10 +129,11 @@ func (s *server) roomNotes(r *http.Request, p *page, fam *store.Record) []string
 		maxMembers, _ := prod.Values["max_members"].(int64)
 		threshold, _ := prod.Values["threshold"].(int64)
 		code := pol.Values.Text("product_code")
-		switch {
-		case maxMembers > 0 && n >= maxMembers:
+		status, _ := pol.Values["status"].(int64)
+		switch imis.NewMemberRoom(status, maxMembers, threshold, n) {
+		case imis.RoomFull:
 			notes = append(notes, p.T("family.policy_full", code, maxMembers))
-		case threshold > 0 && n >= threshold:
+		case imis.RoomThreshold:
 			notes = append(notes, p.T("family.policy_threshold", code, threshold))
 		}
 	}

@@ -62,22 +62,22 @@ type Env struct {
 	Server *httptest.Server
 	Clock  *Clock
 	client *http.Client
-	logs   *lockedBuffer
+	logs   *SyncBuffer
 }
 
-// lockedBuffer collects the server's log lines, which handlers write concurrently.
-type lockedBuffer struct {
+// SyncBuffer is an output that a running server or command writes while the test reads it.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *SyncBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *SyncBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
@@ -135,7 +135,7 @@ func NewRestEnv(t *testing.T, families int) *Env {
 // startServer (re)starts the HTTP server over the env's database, with its own rate limiter.
 func (e *Env) startServer(t *testing.T) {
 	t.Helper()
-	e.logs = &lockedBuffer{}
+	e.logs = &SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	h, err := app.NewHandler(context.Background(), log, e.DB, app.HandlerConfig{Now: e.Clock.Now})
 	if err != nil {
