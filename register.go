@@ -125,6 +125,28 @@ func (r *Register) Child(name string) (ChildSet, bool) {
 	return r.Children[i], true
 }
 
+// RefsByRegister gathers the ids a record and its child rows refer to, by the register they
+// belong to, for the registers keep accepts.
+func (r *Register) RefsByRegister(v Values, children map[string][]Values, keep func(ref *Register) bool) map[string][]ID {
+	ids := map[string][]ID{}
+	collect := func(f Field, value any) {
+		if id, ok := value.(ID); ok && f.Kind == FieldRef && keep(RegisterByName(f.Ref)) {
+			ids[f.Ref] = append(ids[f.Ref], id)
+		}
+	}
+	for _, f := range r.Fields {
+		collect(f, v[f.Name])
+	}
+	for _, c := range r.Children {
+		for _, row := range children[c.Name] {
+			for _, f := range c.Fields {
+				collect(f, row[f.Name])
+			}
+		}
+	}
+	return ids
+}
+
 // Parse converts raw input into field values: missing keys become defaults on creation, every
 // problem is reported against its field, and the register's own Check runs last.
 func (r *Register) Parse(raw map[string]string, creating bool) (Values, Problems) {

@@ -111,22 +111,7 @@ func (db *DB) RecordInput(ctx context.Context, reg *imis.Register, rec *Record) 
 
 // refCodes looks up the codes of the large-register records a record refers to.
 func (db *DB) refCodes(ctx context.Context, reg *imis.Register, rec *Record) map[imis.ID]string {
-	ids := map[string][]imis.ID{}
-	collect := func(f imis.Field, v any) {
-		if id, ok := v.(imis.ID); ok && f.Kind == imis.FieldRef && imis.RegisterByName(f.Ref).Large {
-			ids[f.Ref] = append(ids[f.Ref], id)
-		}
-	}
-	for _, f := range reg.Fields {
-		collect(f, rec.Values[f.Name])
-	}
-	for _, c := range reg.Children {
-		for _, row := range rec.Children[c.Name] {
-			for _, f := range c.Fields {
-				collect(f, row[f.Name])
-			}
-		}
-	}
+	ids := reg.RefsByRegister(rec.Values, rec.Children, func(ref *imis.Register) bool { return ref.Large })
 	out := map[imis.ID]string{}
 	for name, list := range ids {
 		codes, err := db.Codes(ctx, imis.RegisterByName(name), list)

@@ -104,21 +104,9 @@ func (s *server) registerList(w http.ResponseWriter, r *http.Request) {
 // refLabels names every record the given records refer to.
 func (s *server) refLabels(ctx context.Context, reg *imis.Register, recs []*store.Record) map[imis.ID]string {
 	ids := map[string][]imis.ID{}
-	add := func(f imis.Field, v any) {
-		if id, ok := v.(imis.ID); ok && f.Kind == imis.FieldRef {
-			ids[f.Ref] = append(ids[f.Ref], id)
-		}
-	}
 	for _, rec := range recs {
-		for _, f := range reg.Fields {
-			add(f, rec.Values[f.Name])
-		}
-		for _, c := range reg.Children {
-			for _, row := range rec.Children[c.Name] {
-				for _, f := range c.Fields {
-					add(f, row[f.Name])
-				}
-			}
+		for name, list := range reg.RefsByRegister(rec.Values, rec.Children, func(*imis.Register) bool { return true }) {
+			ids[name] = append(ids[name], list...)
 		}
 	}
 	out := map[imis.ID]string{}
