@@ -137,3 +137,17 @@ func ApplyContribution(c Contribution) ContributionEffect {
 	}
 	return e
 }
+
+// EarlyPayDate returns the message refusing day pay as the pay date of a contribution to a policy
+// enrolled on enroll under a product on sale from saleStart, with the day it may not precede; ""
+// when pay is fine. Money paid before the enrolment, or before the product could be bought,
+// cannot be for this policy.
+func EarlyPayDate(pay, enroll, saleStart Date) (key string, limit Date) {
+	switch {
+	case pay.Before(enroll):
+		return "error.pay_date_before_enrolment", enroll
+	case pay.Before(saleStart):
+		return "error.pay_date_before_sale", saleStart
+	}
+	return "", Date{}
+}

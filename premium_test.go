@@ -95,3 +95,25 @@ func TestPayerFunds(t *testing.T) {
 		}
 	}
 }
+
+func TestEarlyPayDate(t *testing.T) {
+	enroll, saleStart := d("2026-03-02"), d("2026-01-01")
+	for _, tc := range []struct {
+		name                string
+		pay, enroll, onSale Date
+		want                string
+		limit               Date
+	}{
+		{"on the enrolment day", enroll, enroll, saleStart, "", Date{}},
+		{"after the enrolment day", d("2026-04-01"), enroll, saleStart, "", Date{}},
+		{"the day before the enrolment", d("2026-03-01"), enroll, saleStart, "error.pay_date_before_enrolment", enroll},
+		{"years before the enrolment", d("1990-01-01"), enroll, saleStart, "error.pay_date_before_enrolment", enroll},
+		{"on the first day of sale", saleStart, saleStart, saleStart, "", Date{}},
+		{"the day before the sale starts", d("2025-12-31"), d("2025-12-01"), saleStart, "error.pay_date_before_sale", saleStart},
+		{"before both names the enrolment", d("2025-12-31"), enroll, saleStart, "error.pay_date_before_enrolment", enroll},
+	} {
+		if key, limit := EarlyPayDate(tc.pay, tc.enroll, tc.onSale); key != tc.want || limit != tc.limit {
+			t.Errorf("%s: %q %v, want %q %v", tc.name, key, limit, tc.want, tc.limit)
+		}
+	}
+}

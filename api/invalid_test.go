@@ -231,3 +231,37 @@ func TestOddRequests(t *testing.T) {
 		t.Errorf("HF0101 changed: version %v code %v", cur["version"], cur["code"])
 	}
 }
+
+// TestMalformedJSONBodies refuses bodies with data after the object or bytes that are not UTF-8
+// with a message about the body, and an impossible time with the field named; nothing is written.
+func TestMalformedJSONBodies(t *testing.T) {
+	e := webtest.NewEnv(t, true)
+	tok := e.Token(t, "Admin", "admin123")
+	before := e.Total(t, tok, "health-facilities")
+	for _, c := range []struct{ name, body, field, message string }{
+		{"second object", with(nil) + `{"b":2}`, "", "nothing after it"},
+		{"trailing text", with(nil) + ` x`, "", "nothing after it"},
+		{"not UTF-8", with(map[string]any{"name": "New Facility"}), "", "UTF-8"},
+		{"impossible time", with(map[string]any{"contract_start": "2026-03-02T99:99:99"}), "contract_start", ""},
+	} {
+		body := c.body
+		if c.name == "not UTF-8" {
+			body = strings.Replace(body, "New Facility", "New \xff Facility", 1)
+		}
+		r := e.API(t, tok, "POST", "/api/registers/health-facilities", body)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", c.name, r.Status, r.Body)
+			continue
+		}
+		msg, _ := webtest.Object(t, r.Body)["error"].(map[string]any)["message"].(string)
+		if c.message != "" && !strings.Contains(msg, c.message) {
+			t.Errorf("%s: message %q, want it to mention %q", c.name, msg, c.message)
+		}
+		if _, named := webtest.ErrorFields(t, r.Body)[c.field]; c.field != "" && !named {
+			t.Errorf("%s: %s does not name %s", c.name, r.Body, c.field)
+		}
+	}
+	if after := e.Total(t, tok, "health-facilities"); after != before {
+		t.Errorf("%d facilities, then %d: a refused body was stored", before, after)
+	}
+}

@@ -142,7 +142,13 @@ func asRecord(versions []*store.Record, id imis.ID) {
 // readJSONInput decodes a request body into register input.
 func readJSONInput(w http.ResponseWriter, r *http.Request, reg *imis.Register) (store.Input, map[string]json.RawMessage, error) {
 	var body map[string]json.RawMessage
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, httpx.MaxFormBodyBytes)).Decode(&body); err != nil {
+	switch err := httpx.DecodeJSONBody(w, r, httpx.MaxFormBodyBytes, &body); err {
+	case nil:
+	case httpx.BodyTrailing:
+		return store.Input{}, nil, imis.Errorf(imis.EINVALID, "error.json_trailing")
+	case httpx.BodyNotUTF8:
+		return store.Input{}, nil, imis.Errorf(imis.EINVALID, "error.json_utf8")
+	default:
 		return store.Input{}, nil, imis.Errorf(imis.EINVALID, "error.json_body")
 	}
 	in, err := jsonInput(body, reg)

@@ -155,7 +155,7 @@ func TestLockout(t *testing.T) {
 	b := e.NewBrowser(t)
 	tok := b.LoginForm(t)
 	r = b.Post(t, "/login", url.Values{"login": {"Locky"}, "password": {"right-password"}, "csrf_token": {tok}})
-	webtest.Check(t, "right password while locked (form)", r, 401, "locked")
+	webtest.Check(t, "right password while locked (form)", r, 401, "Wrong login name or password.")
 	if hasCookie(r, "imis_session") {
 		t.Error("a locked login got a session")
 	}
@@ -176,6 +176,40 @@ func TestLockout(t *testing.T) {
 		webtest.Check(t, "wrong again "+strconv.Itoa(i), e.RestLogin(t, wrong), 401)
 	}
 	e.Token(t, "Locky", "right-password")
+}
+
+// TestLockedLoginLooksLikeWrongPassword checks that a locked login answers exactly as a wrong
+// password does, on the form and the REST login, so that nobody can tell which logins exist or are
+// locked; the lockout still holds against the right password.
+func TestLockedLoginLooksLikeWrongPassword(t *testing.T) {
+	e := webtest.NewEnv(t, false)
+	e.AddUser(t, "Locky", "right-password", []string{"Clerk"}, nil)
+	b := e.NewBrowser(t)
+	csrf := regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
+	form := func(password string) (int, string) {
+		e.Clock.Advance(7 * time.Second)
+		tok := b.LoginForm(t)
+		r := b.Post(t, "/login", url.Values{"login": {"Locky"}, "password": {password}, "csrf_token": {tok}})
+		if hasCookie(r, "imis_session") {
+			t.Fatalf("login with %q got a session", password)
+		}
+		return r.Status, csrf.ReplaceAllString(r.Body, "")
+	}
+	wrongStatus, wrongBody := form("wrong-password")
+	e.Clock.Advance(7 * time.Second)
+	wrongREST := e.RestLogin(t, `{"UserName":"Locky","Password":"wrong-password"}`)
+	for i := 0; i < 3; i++ {
+		form("wrong-password")
+	}
+	lockedStatus, lockedBody := form("right-password")
+	if lockedStatus != wrongStatus || lockedBody != wrongBody {
+		t.Errorf("locked form login answers %d, a wrong password %d; bodies differ: %v", lockedStatus, wrongStatus, lockedBody != wrongBody)
+	}
+	e.Clock.Advance(7 * time.Second)
+	lockedREST := e.RestLogin(t, `{"UserName":"Locky","Password":"right-password"}`)
+	if lockedREST.Status != wrongREST.Status || lockedREST.Body != wrongREST.Body {
+		t.Errorf("locked REST login answers %d %q, a wrong password %d %q", lockedREST.Status, lockedREST.Body, wrongREST.Status, wrongREST.Body)
+	}
 }
 
 // hasCookie reports whether the response sets a live cookie of that name.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openimis-go/openimis/internal/webtest"
 )
@@ -118,4 +119,56 @@ func checkSecurityHeaders(t *testing.T, h http.Header) {
 	if h.Get("Referrer-Policy") == "" || h.Get("Referrer-Policy") == "unsafe-url" {
 		t.Errorf("Referrer-Policy %q", h.Get("Referrer-Policy"))
 	}
+}
+
+// TestNoStoreOnAuthenticatedAnswers checks that no answer holding a user's data may be kept by a
+// browser or a shared cache, while the static files keep theirs.
+func TestNoStoreOnAuthenticatedAnswers(t *testing.T) {
+	e := webtest.NewEnv(t, false)
+	e.AddUser(t, "Admin", "admin123", []string{"IMIS Administrator"}, nil)
+	b := e.Login(t, "Admin", "admin123")
+	tok := e.Token(t, "Admin", "admin123")
+	e.Clock.Advance(7 * time.Second)
+	login := e.RestLogin(t, `{"UserName":"Admin","Password":"admin123"}`)
+	for _, c := range []struct {
+		name string
+		r    webtest.Response
+	}{
+		{"home page", b.Get(t, "/")},
+		{"register page", b.Get(t, "/registers/locations")},
+		{"JSON API with a session", b.Get(t, "/api/registers/locations")},
+		{"JSON API with a token", e.API(t, tok, "GET", "/api/registers/locations", "")},
+		{"REST v3 login", login},
+		{"REST v3 after login", e.Rest(t, tok, "POST", "/rest/api/userinfo", "")},
+	} {
+		if c.r.Status != http.StatusOK || c.r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d Cache-Control %q, want no-store", c.name, c.r.Status, c.r.Header.Get("Cache-Control"))
+		}
+	}
+	if cc := e.Do(t, nil, "GET", "/static/app.css", nil, "").Header.Get("Cache-Control"); cc != "public, max-age=3600" {
+		t.Errorf("static file Cache-Control %q", cc)
+	}
+}
+
+// TestAPICrossOrigin checks that the JSON API refuses a session's unsafe request that the
+// browser marks as coming from another site, as the forms do, even with the CSRF header; a
+// bearer token is no browser credential and is not affected.
+func TestAPICrossOrigin(t *testing.T) {
+	e := webtest.NewEnv(t, false)
+	e.AddUser(t, "Admin", "admin123", []string{"IMIS Administrator"}, nil)
+	b := e.Login(t, "Admin", "admin123")
+	tok := e.Token(t, "Admin", "admin123")
+	body := `{"code":"XO1","name":"Cross","type":"R"}`
+	session := func(extra map[string]string) webtest.Response {
+		h := map[string]string{"X-CSRF-Token": b.CSRF, "Content-Type": "application/json"}
+		for k, v := range extra {
+			h[k] = v
+		}
+		return e.Do(t, b.Client, "POST", "/api/registers/locations", h, body)
+	}
+	webtest.Check(t, "cross-site fetch", session(map[string]string{"Sec-Fetch-Site": "cross-site"}), http.StatusForbidden, `"forbidden"`)
+	webtest.Check(t, "foreign origin", session(map[string]string{"Origin": "https://evil.example"}), http.StatusForbidden, `"forbidden"`)
+	webtest.Check(t, "bearer from anywhere", e.Do(t, nil, "POST", "/api/registers/locations",
+		map[string]string{"Authorization": "Bearer " + tok, "Sec-Fetch-Site": "cross-site"}, body), http.StatusCreated)
+	webtest.Check(t, "same origin", session(map[string]string{"Sec-Fetch-Site": "same-origin"}), http.StatusConflict)
 }

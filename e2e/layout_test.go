@@ -175,6 +175,10 @@ func TestLayoutAndAccessibility(t *testing.T) {
 	check(pageCase{name: "family", path: family, status: http.StatusOK})
 	member := eval[string](b, `document.querySelector("table.members tbody td:nth-child(2) a")?.getAttribute("href") ?? ""`)
 	head := eval[string](b, `document.querySelector("table.members tbody td:nth-child(2) a")?.innerText ?? ""`)
+	// A policy's edit form shows its computed status, value and dates as text beside the inputs.
+	if policy := eval[string](b, `document.querySelector("a[href^='/registers/policies/']")?.getAttribute("href") ?? ""`); policy != "" {
+		check(pageCase{name: "policy-edit", path: policy + "/edit", status: http.StatusOK})
+	}
 	check(pageCase{name: "family-member", path: member, status: http.StatusOK})
 	check(pageCase{name: "member-new", path: family + "/members/new", status: http.StatusOK})
 	check(pageCase{name: "member-errors", setup: func(b *tab) {

@@ -1,7 +1,6 @@
 package restv3
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -18,7 +17,15 @@ func (s *server) restLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body map[string]any
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, httpx.MaxFormBodyBytes)).Decode(&body); err != nil {
+	switch err := httpx.DecodeJSONBody(w, r, httpx.MaxFormBodyBytes, &body); err {
+	case nil:
+	case httpx.BodyNotUTF8:
+		w.WriteHeader(http.StatusUnauthorized) // no stored login or password has such bytes
+		return
+	case httpx.BodyTrailing:
+		writeRESTError(w, http.StatusBadRequest, "body: "+err.Error())
+		return
+	default:
 		writeRESTError(w, http.StatusBadRequest, "body: not a JSON object")
 		return
 	}

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -84,18 +84,9 @@ type restObject map[string]any
 
 // readRESTObject decodes the request body as one JSON object.
 func readRESTObject(w http.ResponseWriter, r *http.Request) (restObject, error) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRESTBodyBytes))
-	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, inputError("body", "empty")
-		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, inputError("body", "too large")
-		}
-		return nil, inputError("body", "not valid JSON")
+	if err := httpx.DecodeJSONBody(w, r, maxRESTBodyBytes, &v); err != nil {
+		return nil, inputError("body", err.Error())
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -232,6 +223,9 @@ func (o restObject) date(key string) (imis.Date, error) {
 		return imis.Date{}, err
 	}
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
+		if !timeOfDay.MatchString(s[11:]) {
+			return imis.Date{}, inputError(key, "not a valid time of day after the date")
+		}
 		s = s[:10]
 	}
 	d, perr := imis.ParseDate(s)
@@ -240,6 +234,10 @@ func (o restObject) date(key string) (imis.Date, error) {
 	}
 	return d, nil
 }
+
+// timeOfDay is the clock time the apps may send after a date: it is not kept, but one that is
+// no time ("T99:99:99") shows a broken value, which is refused rather than cut off.
+var timeOfDay = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$`)
 
 // requiredDate is date for a key that must be present.
 func (o restObject) requiredDate(key string) (imis.Date, error) {

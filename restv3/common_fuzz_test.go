@@ -11,12 +11,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/openimis-go/openimis/store"
 )
 
 // FuzzReadRESTObject feeds any body to the REST v3 decoder and every getter: a body is accepted
-// exactly when it starts with a JSON object, refusals are input errors (400), and every value a
+// exactly when it is one JSON object of UTF-8 text, refusals are input errors (400), and every value a
 // getter accepts is exactly what the body says.
 func FuzzReadRESTObject(f *testing.F) {
 	for _, s := range []string{
@@ -39,12 +40,12 @@ func FuzzReadRESTObject(f *testing.F) {
 			if !errors.As(err, &ie) || ie.field != "body" || o != nil {
 				t.Fatalf("body %q: %v, %v", body, o, err)
 			}
-			if json.Valid(body) && len(first) > 0 && first[0] == '{' {
+			if json.Valid(body) && utf8.Valid(body) && len(first) > 0 && first[0] == '{' {
 				t.Fatalf("valid JSON object %q refused: %v", body, err)
 			}
 			return
 		}
-		if o == nil || len(first) == 0 || first[0] != '{' {
+		if o == nil || len(first) == 0 || first[0] != '{' || !json.Valid(body) || !utf8.Valid(body) {
 			t.Fatalf("body %q read as %v", body, o)
 		}
 		checkObject(t, o, key, 0)

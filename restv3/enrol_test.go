@@ -84,6 +84,7 @@ type upload struct {
 	value      string
 	receipt    string
 	amount     string
+	payDate    string // the enrolment date when empty
 	extraField string
 }
 
@@ -106,10 +107,13 @@ func (u upload) body() string {
 	}
 	pol := ""
 	if u.product != 0 {
-		prem := ""
+		prem, pay := "", u.payDate
+		if pay == "" {
+			pay = u.enroll
+		}
 		if u.receipt != "" {
 			prem = fmt.Sprintf(`{"PremiumId":"-1","PolicyId":"%d","PayerId":"0","Amount":"%s","Receipt":"%s","PayDate":"%s","PayType":"C","isPhotoFee":"false","isOffline":"1"}`,
-				u.policy, u.amount, u.receipt, u.enroll)
+				u.policy, u.amount, u.receipt, pay)
 		}
 		pol = fmt.Sprintf(`{"PolicyId":"%d","FamilyId":"%d","EnrollDate":"%s","StartDate":"%s","EffectiveDate":"","ExpiryDate":"",`+
 			`"PolicyStatus":"1","PolicyValue":"%s","ProdId":"%d","OfficerId":"%d","PolicyStage":"N","isOffline":"1","ControlNumber":""%s,"Premium":[%s]}`,
@@ -336,6 +340,17 @@ func TestRestEnrol(t *testing.T) {
 	noVillage := f.newUpload(t, "R-TEST-8")
 	noVillage.village = 999999
 	bad("unknown village", noVillage.body(), "LocationId")
+	early := f.newUpload(t, "R-TEST-11")
+	early.payDate = "1990-01-01"
+	n := e.Counts(t)
+	r = post(early.body())
+	checkEnvelope(t, "pay date before the enrolment", r, http.StatusBadRequest, "PayDate")
+	if !strings.Contains(r.Body, "before the policy's enrolment date") {
+		t.Errorf("pay date before the enrolment: %s does not say why", r.Body)
+	}
+	if c := e.Counts(t); c != n {
+		t.Errorf("pay date before the enrolment changed the counts: %v -> %v", n, c)
+	}
 	bad("malformed JSON", `{"Family":[{"FamilyId":`, "body")
 	bad("no family", `{"Source":"x"}`, "Family")
 
@@ -357,7 +372,7 @@ func TestRestEnrol(t *testing.T) {
 	// The enrolment report counts this officer's uploads: each distinct body once.
 	r = e.Rest(t, token, http.MethodPost, "/rest/api/report/enrolment", `{"FromDate":"2026-03-02","ToDate":"2026-03-02"}`)
 	rep := webtest.Object(t, r.Body)
-	if webtest.Num(t, rep["totalAssigned"]) != 4 || webtest.Num(t, rep["totalSubmitted"]) != 4+6+4 {
+	if webtest.Num(t, rep["totalAssigned"]) != 4 || webtest.Num(t, rep["totalSubmitted"]) != 4+6+5 {
 		t.Errorf("enrolment report %s", r.Body)
 	}
 }
@@ -397,4 +412,32 @@ func TestRestEnrolConcurrent(t *testing.T) {
 	if c := e.Counts(t); c != [4]int{before[0] + 1, before[1] + 3, before[2] + 1, before[3] + 1} {
 		t.Errorf("counts %v -> %v", before, c)
 	}
+}
+
+// TestRestMalformedBodies refuses an upload whose body has data after the object, bytes that are
+// not UTF-8 or a date with an impossible time of day, naming the body or the field, and stores
+// nothing.
+func TestRestMalformedBodies(t *testing.T) {
+	e := webtest.NewRestEnv(t, restFamilies)
+	token := reportingOfficer(t, e)
+	f := newEnrolFixture(t, e)
+	good := f.newUpload(t, "R-MALFORMED").body()
+	badTime := f.newUpload(t, "R-MALFORMED-T")
+	badTime.members[0].dob = "1980-05-01T99:99:99"
+	badText := f.newUpload(t, "R-MALFORMED-U")
+	badText.members[0].last = "Okel\xfflo"
+	before := e.Counts(t)
+	for _, c := range []struct{ name, body, field string }{
+		{"second object", good + `{"b":2}`, "body"},
+		{"trailing text", good + ` x`, "body"},
+		{"not UTF-8", badText.body(), "body"},
+		{"impossible time", badTime.body(), "DOB"},
+	} {
+		checkEnvelope(t, c.name, e.Rest(t, token, http.MethodPost, "/rest/api/family", c.body), http.StatusBadRequest, c.field)
+	}
+	if after := e.Counts(t); after != before {
+		t.Errorf("counts %v -> %v: a refused body was stored", before, after)
+	}
+	checkEnvelope(t, "validate credentials with trailing data", e.Rest(t, "", http.MethodPost, "/rest/api/validate/credentials",
+		`{"UserID":"x","Password":"y"} x`), http.StatusBadRequest, "body")
 }

@@ -91,6 +91,14 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 	if key := imis.FutureDate("pay_date", payDate, tx.today()); key != "" {
 		return fieldError("pay_date", key)
 	}
+	enroll, start := pv.Date("enroll_date"), pv.Date("start_date")
+	prod, terms, err := tx.productAt(ctx, pv.ID("product_id"), enroll)
+	if err != nil {
+		return err
+	}
+	if key, limit := imis.EarlyPayDate(payDate, enroll, prod.Values.Date("date_from")); key != "" {
+		return fieldError("pay_date", key, limit.String())
+	}
 	var used int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM premiums WHERE product_id = $1 AND receipt = $2 AND validity_to IS NULL AND id <> $3",
 		pv["product_id"], v["receipt"], selfID(before)).Scan(&used); err != nil {
@@ -106,11 +114,6 @@ func prepareContribution(ctx context.Context, tx *Tx, before *Record, v imis.Val
 		return err
 	}
 	option, err := activationOption(ctx, tx)
-	if err != nil {
-		return err
-	}
-	enroll, start := pv.Date("enroll_date"), pv.Date("start_date")
-	prod, terms, err := tx.productAt(ctx, pv.ID("product_id"), enroll)
 	if err != nil {
 		return err
 	}

@@ -630,3 +630,46 @@ func TestPolicyJobsAndRenewal(t *testing.T) {
 		wantDates(t, r, "2026-03-15", "2027-03-14")
 	})
 }
+
+// TestContributionPayDate refuses a payment dated before its policy's enrolment or before its
+// product went on sale, names the pay date, and leaves the policy Idle.
+func TestContributionPayDate(t *testing.T) {
+	f := newPolFixture(t, "2026-03-15")
+	prod := f.product("EARLY", nil)
+	fam, _ := f.family()
+	pol := f.policy(fam, prod, "2026-03-02")
+	refused := func(day, want string) {
+		t.Helper()
+		_, err := f.pay(pol.ID, "141.00", "E-"+day, day, "", false)
+		if imis.ErrorCode(err) != imis.EINVALID || fieldKey(err, "pay_date") != want {
+			t.Errorf("paid on %s: %v, want pay_date %s", day, err, want)
+		}
+		if n := f.contributions(pol.ID); n != 0 {
+			t.Fatalf("%d contributions written", n)
+		}
+		if s := f.get(pol.ID).Values["status"]; s != int64(imis.PolicyIdle) {
+			t.Fatalf("status %v after a refused contribution", s)
+		}
+	}
+	refused("1990-01-01", "error.pay_date_before_enrolment")
+	refused("2026-03-01", "error.pay_date_before_enrolment")
+
+	// The product's sale start moved past the enrolment: a payment before it is refused too.
+	cur, err := f.db.FindByID(f.ctx, imis.Products, prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := maps.Clone(cur.Values)
+	v["date_from"] = polDate(t, "2026-03-05")
+	if _, err := f.db.Update(f.ctx, imis.Products, prod, cur.Version, v, nil); err != nil {
+		t.Fatal(err)
+	}
+	refused("2026-03-04", "error.pay_date_before_sale")
+
+	if _, err := f.pay(pol.ID, "141.00", "E-OK", "2026-03-05", "", false); err != nil {
+		t.Fatalf("paid on the first day of sale: %v", err)
+	}
+	if s := f.get(pol.ID).Values["status"]; s != int64(imis.PolicyActive) {
+		t.Fatalf("status %v after full payment", s)
+	}
+}

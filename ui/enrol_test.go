@@ -249,6 +249,20 @@ func TestEnrolWizardErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("pay date before the enrolment", func(t *testing.T) {
+		before := [3]int{e.CurrentCount(t, imis.Families), e.CurrentCount(t, imis.Insurees), e.CurrentCount(t, imis.Policies)}
+		policy := map[string]string{"product_id": e.IDOf(t, imis.Products, "NBC01").String(), "officer_id": officer, "enroll_date": today}
+		contrib := map[string]string{"amount": "29500.00", "receipt": "WIZ-0450", "pay_date": "1990-01-01", "pay_type": "C"}
+		r := b.Step(t, 4, "save", wizardForm(village, webtest.FamilyOf3(450), policy, contrib))
+		if got := fieldErrorOf(r.Body, "f-c-pay-date"); r.Status != http.StatusUnprocessableEntity || got != "The payment date cannot be before the policy's enrolment date, "+today+"." {
+			t.Errorf("payment before the enrolment: %d %q", r.Status, got)
+		}
+		after := [3]int{e.CurrentCount(t, imis.Families), e.CurrentCount(t, imis.Insurees), e.CurrentCount(t, imis.Policies)}
+		if before != after {
+			t.Errorf("families, insurees, policies %v before and %v after a refused enrolment", before, after)
+		}
+	})
+
 	t.Run("underpaid at save asks what to do", func(t *testing.T) {
 		members := webtest.FamilyOf3(500)
 		policy := map[string]string{"product_id": e.IDOf(t, imis.Products, "NBC01").String(), "officer_id": officer, "enroll_date": today}

@@ -305,6 +305,17 @@ func (s *server) memberDelete(w http.ResponseWriter, r *http.Request, submit boo
 	s.showActionForm(w, r, code, p, f)
 }
 
+// familyMemberPhotoTooLarge answers a photo over the form's body limit as one over the photo's
+// own limit: the member page again, nothing saved.
+func (s *server) familyMemberPhotoTooLarge(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := s.familyAndMember(r, imis.RightInsureeEdit); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(r, "family.member")
+	s.showMember(w, r, http.StatusUnprocessableEntity, p.T(photo.ErrTooLarge, photo.MaxBytes>>20))
+}
+
 // familyMemberPhoto stores a new photo of a member: the file must be a JPEG or PNG within the
 // size limits; a refused file is reported beside the field and nothing is saved.
 func (s *server) familyMemberPhoto(w http.ResponseWriter, r *http.Request) {

@@ -3,8 +3,10 @@ package ui_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +174,13 @@ func TestFamilyPolicyAndContribution(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || fieldErrorOf(r.Body, "f-amount") == "" || fieldErrorOf(r.Body, "f-receipt") != "Required." {
 		t.Errorf("bad payment: %d amount %q receipt %q", r.Status, fieldErrorOf(r.Body, "f-amount"), fieldErrorOf(r.Body, "f-receipt"))
 	}
+	r = b.Submit(t, pay, url.Values{"amount": {"19500.00"}, "receipt": {"FAM-0003"}, "pay_date": {"1990-01-01"}, "pay_type": {"C"}})
+	if got := fieldErrorOf(r.Body, "f-pay-date"); r.Status != http.StatusUnprocessableEntity || got != "The payment date cannot be before the policy's enrolment date, 2026-03-02." {
+		t.Errorf("payment before the enrolment: %d %q", r.Status, got)
+	}
+	if n := contribs(); n != 1 {
+		t.Fatalf("contributions %d after a refused payment, want 1", n)
+	}
 	r = b.Submit(t, pay, url.Values{"amount": {"19500.00"}, "receipt": {"FAM-0001"}, "pay_date": {today}, "pay_type": {"C"}})
 	if got := fieldErrorOf(r.Body, "f-receipt"); r.Status != http.StatusConflict || got != "Receipt FAM-0001 is already used for this product." {
 		t.Errorf("used receipt: %d %q", r.Status, got)
@@ -220,6 +229,29 @@ func TestFamilyRenewal(t *testing.T) {
 	// The renewed policy cannot be renewed twice from the same page.
 	webtest.Check(t, "renew again", b.Submit(t, path, url.Values{"enroll_date": {webtest.BaseTime.Format(time.DateOnly)}, "officer_id": {e.IDOf(t, imis.Officers, "EO0101").String()}}),
 		http.StatusConflict)
+}
+
+// TestMemberPhotoOverBodyLimit posts a photo larger than any form body may be: the cut-off body
+// holds no CSRF token, yet the answer must be the photo's size, as for a smaller oversize photo,
+// not an expired form; nothing is stored.
+func TestMemberPhotoOverBodyLimit(t *testing.T) {
+	e := webtest.NewEnrolEnv(t)
+	b := e.Login(t, "Admin", "admin123")
+	fam, ids := webtest.EnrolledFamily(t, e, 4000)
+	path := "/families/" + fam.String() + "/members/" + ids[1].String()
+
+	huge := append(webtest.PhotoPNG(t), bytes.Repeat([]byte{0}, 9<<20)...)
+	r := b.UploadPhoto(t, path+"/photo", huge)
+	if got := fieldErrorOf(r.Body, "f-photo"); r.Status != http.StatusUnprocessableEntity || got != "The photo is larger than 2 MiB." {
+		t.Errorf("over the body limit: %d %q %s", r.Status, got, webtest.Excerpt(r.Body))
+	}
+	rec, err := e.DB.FindByID(imis.SystemContext(context.Background()), imis.Insurees, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rec.Values["photo_file"]; f != nil {
+		t.Fatalf("a refused photo was stored: %v", f)
+	}
 }
 
 // TestMemberPhoto uploads photos: a file too large or not an image is refused beside the field
@@ -336,5 +368,60 @@ func TestEnrolmentSearches(t *testing.T) {
 	contrib := e.Login(t, "ClaimContrib", "demo123")
 	for _, path := range []string{"/policies", "/insurees", "/contributions", "/families"} {
 		webtest.Check(t, "no right "+path, contrib.Get(t, path), http.StatusForbidden)
+	}
+}
+
+// TestPolicyEditForm shows a policy's computed status, value and dates on its edit form as text,
+// not inputs, and a post that still sends them changes none of them.
+func TestPolicyEditForm(t *testing.T) {
+	e := webtest.NewEnrolEnv(t)
+	b := e.Login(t, "Admin", "admin123")
+	fam, _ := webtest.EnrolledFamily(t, e, 2200)
+	today := webtest.BaseTime.Format(time.DateOnly)
+	policy := url.Values{"product_id": {e.IDOf(t, imis.Products, "NBC01").String()}, "officer_id": {e.IDOf(t, imis.Officers, "EO0101").String()},
+		"enroll_date": {today}}
+	r := b.Submit(t, "/families/"+fam.String()+"/policies", policy)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("add policy: %d %s", r.Status, webtest.Excerpt(r.Body))
+	}
+	q, _ := url.ParseQuery(strings.SplitN(r.Header.Get("Location"), "?", 2)[1])
+	polID, err := imis.ParseID(q.Get("policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := "/registers/policies/" + polID.String()
+	computed := []string{"head_chfid", "product_code", "stage", "status", "value", "start_date", "effective_date", "expiry_date", "previous_id", "renewal_order"}
+
+	edit := b.Get(t, loc+"/edit")
+	webtest.Check(t, "edit form", edit, http.StatusOK, `name="product_id"`, `name="officer_id"`, `name="enroll_date"`,
+		"29500.00", "2027-03-01", "Idle")
+	for _, name := range computed {
+		if strings.Contains(edit.Body, ` name="`+name+`"`) {
+			t.Errorf("the edit form offers %s as an input", name)
+		}
+	}
+
+	sys := imis.SystemContext(context.Background())
+	before, err := e.DB.FindByID(sys, imis.Policies, polID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := url.Values{"version": {strconv.Itoa(before.Version)}, "status": {"2"}, "value": {"1.00"}, "start_date": {"2020-01-01"},
+		"effective_date": {"2020-01-01"}, "expiry_date": {"2030-12-31"}, "stage": {"R"}, "renewal_order": {"7"}}
+	for k, v := range policy {
+		post[k] = v
+	}
+	r = b.Submit(t, loc, post)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("post with computed values: %d %s", r.Status, webtest.Excerpt(r.Body))
+	}
+	after, err := e.DB.FindByID(sys, imis.Policies, polID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range computed {
+		if fmt.Sprint(after.Values[name]) != fmt.Sprint(before.Values[name]) {
+			t.Errorf("%s changed from %v to %v", name, before.Values[name], after.Values[name])
+		}
 	}
 }

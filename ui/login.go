@@ -40,16 +40,13 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.DB.Authenticate(r.Context(), login, r.PostFormValue("password"), auth.VerifyPassword)
 	if err != nil {
-		key := "error.bad_credentials"
-		switch imis.ErrorCode(err) {
-		case imis.ELOCKED:
-			key = "error.locked"
-		case imis.EUNAUTHORIZED:
-		default:
+		// A locked login answers as a wrong password does, so the answer tells nobody which
+		// logins exist or are locked.
+		if c := imis.ErrorCode(err); c != imis.EUNAUTHORIZED && c != imis.ELOCKED {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderLogin(w, r, http.StatusUnauthorized, key)
+		s.renderLogin(w, r, http.StatusUnauthorized, "error.bad_credentials")
 		return
 	}
 	if err := s.StartSession(w, r, u.ID); err != nil {

@@ -22,6 +22,10 @@ type formField struct {
 	Options []store.Option
 	Large   bool // a reference typed as a code
 	Hint    string
+	// ReadOnly: the system computes the field, so the form shows its current value (Shown) as
+	// text, never as an input that would look editable.
+	ReadOnly bool
+	Shown    string
 }
 
 type childForm struct {
@@ -148,9 +152,17 @@ func (s *server) buildForm(ctx context.Context, p *page, reg *imis.Register, rec
 		form.Action = "/registers/" + reg.Name + "/" + rec.ID.String()
 		form.Version = rec.Version
 	}
+	var labels map[imis.ID]string
+	if rec != nil {
+		labels = s.refLabels(ctx, reg, []*store.Record{rec})
+	}
 	form.Sections = sections(p, reg.Fields, func(f imis.Field) (formField, bool) {
-		if f.Immutable && rec != nil {
+		switch {
+		case f.Immutable && rec != nil, f.Computed && rec == nil:
 			return formField{}, false
+		case f.Computed:
+			return formField{Field: f, ID: "f-" + f.Name, Label: p.fieldLabel(reg, f.Name), ReadOnly: true,
+				Shown: p.display(f, rec.Values[f.Name], labels)}, true
 		}
 		return s.formField(ctx, p, reg, f, f.Name, in.Raw[f.Name], problems), true
 	})

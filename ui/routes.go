@@ -33,7 +33,7 @@ func (s *server) routes(m *http.ServeMux) {
 	m.Handle("GET /families/{id}/members/new", s.Browser(s.familyMemberNew))
 	m.Handle("POST /families/{id}/members", s.Browser(s.familyMemberAdd))
 	m.Handle("GET /families/{id}/members/{member}", s.Browser(s.familyMember))
-	m.Handle("POST /families/{id}/members/{member}/photo", s.Browser(s.familyMemberPhoto))
+	m.Handle("POST /families/{id}/members/{member}/photo", s.BrowserUpload(s.familyMemberPhoto, s.familyMemberPhotoTooLarge))
 	m.Handle("GET /families/{id}/members/{member}/move", s.Browser(s.familyMemberMoveForm))
 	m.Handle("POST /families/{id}/members/{member}/move", s.Browser(s.familyMemberMoveSubmit))
 	m.Handle("GET /families/{id}/members/{member}/delete", s.Browser(s.familyMemberDeleteForm))

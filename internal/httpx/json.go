@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/openimis-go/openimis"
 )
@@ -72,4 +74,45 @@ func NullDate(d imis.Date) any {
 		return nil
 	}
 	return d.String()
+}
+
+// BodyError is why a request body is not one JSON value.
+type BodyError string
+
+func (e BodyError) Error() string { return string(e) }
+
+// The reasons DecodeJSONBody refuses a body.
+const (
+	BodyEmpty    BodyError = "empty"
+	BodyTooLarge BodyError = "too large"
+	BodyNotUTF8  BodyError = "not UTF-8 text"
+	BodyNotJSON  BodyError = "not valid JSON"
+	BodyTrailing BodyError = "data after the JSON value"
+)
+
+// DecodeJSONBody decodes a body of at most limit bytes that holds exactly one JSON value into v,
+// numbers as json.Number. The decoder alone would replace bytes that are not UTF-8 with U+FFFD
+// and stop after the first value, so a body would be stored as other than what was sent.
+func DecodeJSONBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return BodyTooLarge
+	case err != nil:
+		return BodyNotJSON
+	case len(bytes.TrimSpace(data)) == 0:
+		return BodyEmpty
+	case !utf8.Valid(data):
+		return BodyNotUTF8
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return BodyNotJSON
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return BodyTrailing
+	}
+	return nil
 }

@@ -5,10 +5,13 @@ import (
 )
 
 // Protect sets the security headers on every response and answers a handler's panic with a
-// logged 500 instead of a dropped connection.
+// logged 500 instead of a dropped connection. Every answer is no-store unless its handler says
+// otherwise (the static files do): pages and JSON carry a user's data or a token, which neither
+// the browser's history nor a shared cache may keep.
 func (k *Kit) Protect(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
+		w.Header().Set("Cache-Control", "no-store")
 		defer func() {
 			if v := recover(); v != nil {
 				k.Log.Error("panic", "path", r.URL.Path, "panic", v)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,6 +26,9 @@ const (
 	MaxFormBodyBytes = 1 << 20
 	// maxUploadBytes bounds every request body a browser may send (the largest is a CSV upload).
 	maxUploadBytes = 8 << 20
+	// multipartMemoryBytes is how much of a multipart form is kept in memory, as net/http's
+	// default: every upload fits.
+	multipartMemoryBytes = 32 << 20
 )
 
 type sessionKey struct{}
@@ -52,7 +56,14 @@ var crossOrigin = http.NewCrossOriginProtection()
 
 // Browser wraps a UI handler: it requires a logged-in session, checks the CSRF token of every
 // unsafe request, and puts the user in the request context.
-func (k *Kit) Browser(h http.HandlerFunc) http.Handler {
+func (k *Kit) Browser(h http.HandlerFunc) http.Handler { return k.browser(h, nil) }
+
+// BrowserUpload is Browser for a form that sends a file. A body over the upload limit is cut off
+// before the CSRF token after the file can be read, so it is answered by tooLarge, not as an
+// expired form; tooLarge must only show the form again, since the token was not checked.
+func (k *Kit) BrowserUpload(h, tooLarge http.HandlerFunc) http.Handler { return k.browser(h, tooLarge) }
+
+func (k *Kit) browser(h, tooLarge http.HandlerFunc) http.Handler {
 	return crossOrigin.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := k.cookieSession(r)
 		if sess == nil {
@@ -63,14 +74,23 @@ func (k *Kit) Browser(h http.HandlerFunc) http.Handler {
 			http.Error(w, k.Cat.T("en", "error.login_required"), http.StatusUnauthorized)
 			return
 		}
+		ctx := context.WithValue(imis.NewContextWithUser(r.Context(), sess.User), sessionKey{}, sess)
 		if unsafeMethod(r.Method) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+			var over *http.MaxBytesError
+			if err := r.ParseMultipartForm(multipartMemoryBytes); errors.As(err, &over) {
+				if tooLarge == nil {
+					http.Error(w, k.Cat.T(sess.User.Language, "error.body_too_large", maxUploadBytes>>20), http.StatusRequestEntityTooLarge)
+					return
+				}
+				tooLarge(w, r.WithContext(ctx))
+				return
+			}
 			if !validCSRF(sess.CSRFToken, r.Header.Get(csrfHeader), r.PostFormValue(csrfField)) {
 				http.Error(w, k.Cat.T(sess.User.Language, "error.csrf"), http.StatusForbidden)
 				return
 			}
 		}
-		ctx := context.WithValue(imis.NewContextWithUser(r.Context(), sess.User), sessionKey{}, sess)
 		h(w, r.WithContext(ctx))
 	}))
 }
@@ -83,7 +103,10 @@ func (k *Kit) API(h http.HandlerFunc) http.Handler {
 		if token, ok := Bearer(r); ok {
 			user = k.TokenUser(r.Context(), token)
 		} else if sess := k.cookieSession(r); sess != nil {
-			if unsafeMethod(r.Method) && !validCSRF(sess.CSRFToken, r.Header.Get(csrfHeader), "") {
+			// A session cookie is a browser's credential, so its unsafe requests get the forms'
+			// cross-origin check as well as the CSRF header; a bearer token is sent by no browser
+			// on its own and needs neither.
+			if unsafeMethod(r.Method) && (crossOrigin.Check(r) != nil || !validCSRF(sess.CSRFToken, r.Header.Get(csrfHeader), "")) {
 				k.WriteJSONError(w, "en", imis.Errorf(imis.EFORBIDDEN, "error.csrf"))
 				return
 			}
