@@ -19,13 +19,11 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 
 var recordPath = regexp.MustCompile(`^/registers/([a-z-]+)/([0-9a-f-]{36})$`)
 
-const (
-	msgBadCredentials = "Wrong login name or password."
-	msgLocked         = "Too many wrong passwords: this login is locked for 15 minutes."
-)
+const msgBadCredentials = "Wrong login name or password."
 
 // TestLogin checks what a person sees at the door: a wrong password, the right one, and a login
-// locked after five wrong passwords that then refuses even the right one.
+// locked after five wrong passwords that then refuses even the right one, in the same words as a
+// wrong password so that the page does not tell which logins exist.
 func TestLogin(t *testing.T) {
 	requireChromium(t)
 	base := startServer(t)
@@ -98,12 +96,12 @@ func TestLogin(t *testing.T) {
 			t.Errorf("wrong password %d: message %q, want %q", i+1, got, msgBadCredentials)
 		}
 	}
-	// Attempt 9: the right password is refused now, and the person is told the login is locked.
+	// Attempt 9: the right password is refused now, as a wrong one is.
 	if st := b.login("locktest", "lock-test-pass"); st != http.StatusUnauthorized {
 		t.Errorf("locked login: status %d, want 401", st)
 	}
-	if got := b.text(".form-error"); got != msgLocked {
-		t.Errorf("locked login: message %q, want %q", got, msgLocked)
+	if got := b.text(".form-error"); got != msgBadCredentials {
+		t.Errorf("locked login: message %q, want %q", got, msgBadCredentials)
 	}
 	if p := b.path(); p != "/login" {
 		t.Errorf("locked login: at %s, want /login", p)
