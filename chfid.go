@@ -46,6 +46,24 @@ func (r InsuranceNumberRule) Check(number string) string {
 	return ""
 }
 
+// Hint returns the catalogue key and arguments that state the rule to a person typing a number,
+// or an empty key when the rule checks nothing.
+func (r InsuranceNumberRule) Hint() (key string, args []any) {
+	switch {
+	case r.Length > 0 && r.Modulo == 10:
+		return "chfid.hint_length_luhn", []any{r.Length}
+	case r.Length > 0 && r.Modulo > 0:
+		return "chfid.hint_length_modulo", []any{r.Length, r.Length - 1, r.Modulo}
+	case r.Length > 0:
+		return "chfid.hint_length", []any{r.Length}
+	case r.Modulo == 10:
+		return "chfid.hint_luhn", nil
+	case r.Modulo > 0:
+		return "chfid.hint_modulo", []any{r.Modulo}
+	}
+	return "", nil
+}
+
 // CheckDigit returns the digit that completes body under the rule (demo numbers, generators).
 func (r InsuranceNumberRule) CheckDigit(body string) string {
 	if r.Modulo == 10 {

@@ -1,6 +1,9 @@
 package imis
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestCheckDigitEveryDigit: the generated check digit of insurance-domain §4.5 may be any of
 // 0–9, and the number it completes passes the check.
@@ -50,6 +53,28 @@ func TestInsuranceNumberBoundaries(t *testing.T) {
 	} {
 		if got := tc.rule.Check(tc.number); got != tc.want {
 			t.Errorf("%s: %q gives %q, want %q", tc.name, tc.number, got, tc.want)
+		}
+	}
+}
+
+// TestInsuranceNumberHint checks that the hint states each kind of rule with its figures.
+func TestInsuranceNumberHint(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rule InsuranceNumberRule
+		key  string
+		args []any
+	}{
+		{"the demo's rule", DemoNumberRule, "chfid.hint_length_modulo", []any{9, 8, 7}},
+		{"length and Luhn", InsuranceNumberRule{Length: 12, Modulo: 10}, "chfid.hint_length_luhn", []any{12}},
+		{"length alone", InsuranceNumberRule{Length: 6}, "chfid.hint_length", []any{6}},
+		{"Luhn alone", InsuranceNumberRule{Modulo: 10}, "chfid.hint_luhn", nil},
+		{"modulo alone", InsuranceNumberRule{Modulo: 9}, "chfid.hint_modulo", []any{9}},
+		{"no rule, no hint", InsuranceNumberRule{}, "", nil},
+	} {
+		key, args := tc.rule.Hint()
+		if key != tc.key || fmt.Sprint(args) != fmt.Sprint(tc.args) {
+			t.Errorf("%s: %q %v, want %q %v", tc.name, key, args, tc.key, tc.args)
 		}
 	}
 }

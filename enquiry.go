@@ -365,7 +365,8 @@ type CoverFacts struct {
 // PolicyCover is one line of the enquiry: a coverage row with its status and open balances.
 type PolicyCover struct {
 	CoverFacts
-	Status string // CoverageStatus letter
+	Status   string         // CoverageStatus letter
+	Standing PolicyStanding // the words every screen shows for this cover, with the same letter
 	Balances
 	Left       CategoryCounts  // claims still allowed per category (TotalXLeft)
 	AmountLeft CategoryAmounts // the product's per-claim category ceilings, unchanged (XAmountLeft)
@@ -397,9 +398,11 @@ type Enquiry struct {
 func Covers(facts []CoverFacts, familyMembers int, today Date) []PolicyCover {
 	out := make([]PolicyCover, 0, len(facts))
 	for _, f := range facts {
+		standing := StandingOn(int64(f.PolicyStatus), f.EffectiveDate, f.ExpiryDate, today)
 		out = append(out, PolicyCover{
 			CoverFacts: f,
-			Status:     CoverageStatus(f.EffectiveDate, f.ExpiryDate, f.PolicyStatus, today),
+			Status:     standing.Letter,
+			Standing:   standing,
 			Balances:   PolicyBalances(f.Limits, familyMembers, f.Ledger.Insuree, f.Ledger.Family),
 			Left:       CategoriesLeft(f.Limits.MaxNo, f.Used),
 			AmountLeft: f.Limits.MaxAmount,

@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ELOCKED       = "locked"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable" // the database cannot be reached for now: not the user's doing
 	EINTERNAL     = "internal"
 )
 
@@ -53,6 +54,7 @@ const (
 	ReasonRenewalDeclined  Reason = "renewal_declined"   // the family declined the renewal
 	ReasonNotRenewable     Reason = "not_renewable"      // the policy cannot be renewed: its state, the product or a register's rule
 	ReasonLateRenewal      Reason = "late_renewal"       // the renewal comes after the product's renewal grace period
+	ReasonRenewalProduct   Reason = "renewal_product"    // the product is neither the renewed policy's nor one it converts into
 	ReasonNoPreviousPolicy Reason = "no_previous_policy" // the family holds no policy that the renewal could continue
 )
 

@@ -44,6 +44,36 @@ func ExpiredBy(expiry, today Date) bool { return !expiry.After(LastExpiredDay(to
 // policies by an expiry on or before it, running ones by an expiry after it.
 func LastExpiredDay(today Date) Date { return today.AddDays(-1) }
 
+// PolicyStanding is how a policy, or one member's cover under it, reads on a day. Every screen
+// and answer shows the same words from it, so that the reception's enquiry never contradicts the
+// clerk's family page: the status as the clerk knows it, and why a paid policy does not cover
+// yet. Letter is the enquiry's coverage letter (CoverageStatus), kept as the apps expect it.
+type PolicyStanding struct {
+	Status      int64  // the policy status the words name; Expired once the cover has run out
+	Letter      string // the enquiry's letter for the same cover and day
+	CoveredFrom Date   // an Active or Ready policy whose cover starts after the day: the first covered day
+	Unpaid      bool   // an Active or Ready policy that does not cover this member until paid for
+}
+
+// StandingOn returns the standing on day of a policy in status whose cover runs from effective
+// (zero: not paid for) to expiry, the policy's own dates or one member's coverage row. A cover
+// that ran out reads Expired before the daily job marks the policy so, as the enquiry already
+// says; otherwise the words keep the policy's status and add the day cover starts.
+func StandingOn(status int64, effective, expiry, day Date) PolicyStanding {
+	s := PolicyStanding{Status: status, Letter: CoverageStatus(effective, expiry, int(status), day)}
+	if s.Letter == CoverExpired {
+		s.Status = PolicyExpired
+	}
+	if s.Letter == CoverIdle && (status == PolicyActive || status == PolicyReady) {
+		if effective.IsZero() {
+			s.Unpaid = true
+		} else {
+			s.CoveredFrom = effective
+		}
+	}
+	return s
+}
+
 // PolicyTerms are the product settings that decide a policy's dates and value. Amounts are in
 // hundredths; periods in months; cycles are "dd-mm" day-month starts.
 type PolicyTerms struct {

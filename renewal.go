@@ -1,5 +1,7 @@
 package imis
 
+import "slices"
+
 // Renewing a policy (insurance-domain §5.5): from when, until when on time, and with which
 // product.
 
@@ -23,6 +25,13 @@ func LateRenewal(t PolicyTerms, enrol, prevExpiry Date) bool {
 type ChainProduct struct {
 	ID       ID
 	From, To Date
+}
+
+// RenewsAs reports whether a policy of the chain's first product may be renewed as product: the
+// product itself or one it converts into, directly or further along. Any other product would
+// bring its own grace period and prices to a family that never held it.
+func RenewsAs(chain []ChainProduct, product ID) bool {
+	return slices.ContainsFunc(chain, func(p ChainProduct) bool { return p.ID == product })
 }
 
 // RenewalProduct returns the product that renews, on day at, a policy of the chain's first

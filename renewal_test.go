@@ -65,3 +65,25 @@ func TestRenewalProduct(t *testing.T) {
 		}
 	}
 }
+
+func TestRenewsAs(t *testing.T) {
+	old, successor, last, other := NewID(), NewID(), NewID(), NewID()
+	chain := []ChainProduct{{ID: old}, {ID: successor}, {ID: last}}
+	for _, tc := range []struct {
+		name    string
+		chain   []ChainProduct
+		product ID
+		want    bool
+	}{
+		{"the renewed product", chain, old, true},
+		{"the product it converts into", chain, successor, true},
+		{"further along the conversions", chain, last, true},
+		{"an unrelated product, whatever its grace", chain, other, false},
+		{"a product that converts into the renewed one", chain[1:], old, false},
+		{"no chain: the product is gone", nil, old, false},
+	} {
+		if got := RenewsAs(tc.chain, tc.product); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

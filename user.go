@@ -63,6 +63,25 @@ func (u *User) CanAll(rights ...Right) bool {
 // Scoped reports whether the user's view is limited to their districts.
 func (u *User) Scoped() bool { return u == nil || !u.Admin }
 
+// MissingRights returns the rights among those given that u does not hold, each once and in
+// their order. Nobody may hand out, in a role or through a user's roles, a right they could not
+// use themselves, so any answer but none refuses the grant.
+func (u *User) MissingRights(rights []Right) []Right {
+	var missing []Right
+	for _, r := range rights {
+		if !u.Can(r) && !slices.Contains(missing, r) {
+			missing = append(missing, r)
+		}
+	}
+	return missing
+}
+
+// HoldsDistrict reports whether u works in district d and so may give it to another user; an
+// administrator is bound to no district and may give any.
+func (u *User) HoldsDistrict(d ID) bool {
+	return u != nil && (u.Admin || slices.Contains(u.Districts, d))
+}
+
 type userKey struct{}
 
 // NewContextWithUser returns ctx carrying the acting user.

@@ -34,7 +34,7 @@ func (s *server) apiEnquiry(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	out := enquiryJSON(e)
+	out := s.enquiryJSON(e, s.Lang(r, imis.UserFromContext(ctx)))
 	item, service := strings.TrimSpace(store.Searchable(q.Get("item"))), strings.TrimSpace(store.Searchable(q.Get("service")))
 	if item != "" || service != "" {
 		el, err := s.DB.Eligibility(ctx, chfid, at, item, service)
@@ -47,8 +47,10 @@ func (s *server) apiEnquiry(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
-// enquiryJSON is the enquiry as the JSON API returns it, in the registers API's conventions.
-func enquiryJSON(e *imis.Enquiry) map[string]any {
+// enquiryJSON is the enquiry as the JSON API returns it, in the registers API's conventions. Each
+// policy carries the words the screens show for it, in the user's language, and the day its
+// cover starts when that is still to come.
+func (s *server) enquiryJSON(e *imis.Enquiry, lang string) map[string]any {
 	var photo any
 	if e.HasPhoto {
 		photo = "/photos/" + e.InsureeID.String()
@@ -61,7 +63,8 @@ func enquiryJSON(e *imis.Enquiry) map[string]any {
 	for _, c := range e.Covers {
 		covers = append(covers, map[string]any{
 			"policy_id": c.PolicyID, "product_code": c.ProductCode, "product_name": c.ProductName,
-			"status": c.Status, "policy_status": c.PolicyStatus, "policy_value": c.PolicyValue.String(),
+			"status": c.Status, "status_label": s.StandingText(lang, c.Standing), "covered_from": httpx.NullDate(c.Standing.CoveredFrom),
+			"policy_status": c.PolicyStatus, "policy_value": c.PolicyValue.String(),
 			"enroll_date": httpx.NullDate(c.EnrollDate), "start_date": httpx.NullDate(c.StartDate),
 			"effective_date": httpx.NullDate(c.EffectiveDate), "expiry_date": httpx.NullDate(c.ExpiryDate),
 			"ded_type": httpx.NullText(c.DedType), "deductible_1": moneyOrNil(c.Ded1), "deductible_2": moneyOrNil(c.Ded2),

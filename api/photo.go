@@ -52,6 +52,11 @@ func (s *server) writePhoto(w http.ResponseWriter, r *http.Request, ct string, d
 	case imis.ErrorCode(err) == imis.ENOTFOUND:
 		http.NotFound(w, r)
 		return
+	case imis.ErrorCode(err) == imis.EUNAVAILABLE:
+		s.Log.Error("photo", "path", r.URL.Path, "err", err)
+		httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+		http.Error(w, "Service unavailable.", http.StatusServiceUnavailable)
+		return
 	case err != nil:
 		s.Log.Error("photo", "path", r.URL.Path, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)

@@ -12,6 +12,7 @@ func (s *server) routes(m *http.ServeMux) {
 	m.Handle("DELETE /api/registers/{reg}/{id}", s.API(s.apiDelete))
 	m.Handle("GET /api/registers/{reg}/{id}/history", s.API(s.apiHistory))
 	m.Handle("GET /api/enquiry/{chfid}", s.API(s.apiEnquiry))
+	m.Handle("GET /api/places", s.API(s.apiPlaces))
 
 	// Insuree photos, by id for the screens and the enquiry, by file name for the mobile apps.
 	m.Handle("GET /photos/{id}", s.API(s.insureePhoto(false)))

@@ -22,6 +22,7 @@ import (
 	"github.com/openimis-go/openimis/demo"
 	"github.com/openimis-go/openimis/i18n"
 	"github.com/openimis-go/openimis/internal/heapfloor"
+	"github.com/openimis-go/openimis/internal/httpx"
 	"github.com/openimis-go/openimis/jobs"
 	"github.com/openimis-go/openimis/store"
 )
@@ -38,7 +39,10 @@ Usage:
   openimis version                                 print the version
 
 DSN is a SQLite file path or a postgres:// URL (env OPENIMIS_DB); the address defaults to
-127.0.0.1:8080 (env OPENIMIS_ADDR). Every command accepts --help.
+127.0.0.1:8080 (env OPENIMIS_ADDR). Behind a reverse proxy, serve and demo take
+--trusted-proxies LIST (env OPENIMIS_TRUSTED_PROXIES): the proxies' addresses and CIDR ranges,
+comma-separated, whose X-Forwarded-For and X-Forwarded-Proto headers are believed. Every command
+accepts --help.
 `
 
 // Run is the whole program, with its environment passed in so tests can run it in-process.
@@ -136,9 +140,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if isDemo {
 		name, help, defDB = "demo", "Builds (or rebuilds) the synthetic demo scheme in the database, then serves it.\nIt refuses to wipe a database it did not build.", "openimis-demo.db"
 	}
-	fs := newFlags(name+" [--db DSN] [--addr HOST:PORT]", help, stdout, stderr)
+	fs := newFlags(name+" [--db DSN] [--addr HOST:PORT] [--trusted-proxies LIST]", help, stdout, stderr)
 	dsn := fs.String("db", defaultString(getenv, "OPENIMIS_DB", defDB), "database: SQLite file path or postgres:// URL")
 	addr := fs.String("addr", defaultString(getenv, "OPENIMIS_ADDR", "127.0.0.1:8080"), "address to listen on")
+	proxyList := fs.String("trusted-proxies", getenv("OPENIMIS_TRUSTED_PROXIES"),
+		"comma-separated addresses and CIDR ranges of reverse proxies whose X-Forwarded-For, Forwarded and X-Forwarded-Proto headers are believed")
 	opts := demo.Options{Seed: 1}
 	if isDemo {
 		fs.Int64Var(&opts.Seed, "seed", 1, "seed of the demo scheme")
@@ -148,11 +154,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
+	proxies, err := httpx.ParseTrustedProxies(*proxyList)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	floor := heapfloor.Reserve(getenv, heapfloor.DefaultSize)
 	defer runtime.KeepAlive(floor)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var db *store.DB
-	var err error
 	var summary *demo.Summary
 	if isDemo {
 		db, summary, err = buildDemo(ctx, *dsn, opts, stderr)
@@ -163,7 +172,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
-	srv, err := NewHandler(ctx, log, db, HandlerConfig{Demo: isDemo})
+	srv, err := NewHandler(ctx, log, db, HandlerConfig{Demo: isDemo, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/openimis-go/openimis/api"
@@ -17,6 +18,9 @@ import (
 type HandlerConfig struct {
 	Demo bool             // show the demo banner
 	Now  func() time.Time // the clock of tokens and rate limits; nil is time.Now
+	// TrustedProxies are the reverse proxies whose forwarding headers name the client's address
+	// and scheme; with none, every request's client is its socket's peer.
+	TrustedProxies []netip.Prefix
 }
 
 // NewHandler serves every interface over a migrated database: the screens, the registers' JSON
@@ -30,8 +34,9 @@ func NewHandler(ctx context.Context, log *slog.Logger, db *store.DB, cfg Handler
 	if cfg.Now != nil {
 		kit.Now = cfg.Now
 	}
+	kit.TrustedProxies = cfg.TrustedProxies
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /healthz", health(log, db))
 	if err := ui.Mount(mux, kit, ui.Config{Demo: cfg.Demo}); err != nil {
 		return nil, err
 	}
@@ -44,4 +49,30 @@ func NewHandler(ctx context.Context, log *slog.Logger, db *store.DB, cfg Handler
 		}
 		mux.ServeHTTP(w, r)
 	})), nil
+}
+
+// healthTimeout bounds the health check's question to the database, so that a database that
+// does not answer fails the check instead of holding it.
+const healthTimeout = 2 * time.Second
+
+// healthState is the answer of /healthz.
+type healthState struct {
+	Status   string `json:"status"`
+	Database string `json:"database"`
+}
+
+// health answers 200 while requests can be served, and 503 with Retry-After while the database
+// cannot be reached, so that a load balancer or an operator sees why requests fail.
+func health(log *slog.Logger, db *store.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		defer cancel()
+		if err := db.Ping(ctx); err != nil {
+			log.Warn("health check", "err", err)
+			httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, healthState{Status: "unavailable", Database: "unavailable"})
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, healthState{Status: "ok", Database: "ok"})
+	}
 }

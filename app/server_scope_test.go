@@ -202,7 +202,7 @@ func TestDistrictScope(t *testing.T) {
 			t.Errorf("users %d, want %d", n, usersBefore)
 		}
 		r = e.API(t, tok, "POST", "/api/registers/users", `{"login":"ok_user","last_name":"x","other_names":"y","password":"allowed-pw",
-			"roles":[{"role_id":"Clerk"}],"districts":[{"location_id":"R1D2"}]}`)
+			"roles":[{"role_id":"HF Administrator"}],"districts":[{"location_id":"R1D2"}]}`)
 		webtest.Check(t, "allowed user", r, http.StatusCreated)
 	})
 }

@@ -61,18 +61,53 @@ func TestRateLimiter(t *testing.T) {
 	l := NewRateLimiter(10, time.Minute)
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 10 {
-		if ok, _ := l.Allow("1.2.3.4", now.Add(time.Duration(i)*time.Second)); !ok {
+		if ok, _ := l.Allow(now.Add(time.Duration(i)*time.Second), "1.2.3.4"); !ok {
 			t.Fatalf("attempt %d refused", i+1)
 		}
 	}
-	ok, wait := l.Allow("1.2.3.4", now.Add(10*time.Second))
+	ok, wait := l.Allow(now.Add(10*time.Second), "1.2.3.4")
 	if ok || wait <= 0 || wait > time.Minute {
 		t.Fatalf("11th attempt: ok=%v wait=%v", ok, wait)
 	}
-	if ok, _ := l.Allow("5.6.7.8", now.Add(10*time.Second)); !ok {
+	if ok, _ := l.Allow(now.Add(10*time.Second), "5.6.7.8"); !ok {
 		t.Fatal("another address refused")
 	}
-	if ok, _ := l.Allow("1.2.3.4", now.Add(61*time.Second)); !ok {
+	if ok, _ := l.Allow(now.Add(61*time.Second), "1.2.3.4"); !ok {
 		t.Fatal("attempt after the window refused")
+	}
+}
+
+// TestRateLimiterKeysAndRefunds checks that an event counts under every key only when all of
+// them allow it, and that a refunded event gives its place back.
+func TestRateLimiterKeysAndRefunds(t *testing.T) {
+	l := NewRateLimiter(3, time.Minute)
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		if ok, _ := l.Allow(now, "addr a", "login "+string(rune('x'+i))); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if ok, _ := l.Allow(now, "addr a", "login w"); ok {
+		t.Fatal("fourth attempt from one address allowed")
+	}
+	// The refused attempt was not recorded under its login name.
+	for i := range 3 {
+		if ok, _ := l.Allow(now, "addr "+string(rune('b'+i)), "login w"); !ok {
+			t.Fatalf("login w from a fresh address refused at %d", i+1)
+		}
+	}
+	if ok, _ := l.Allow(now, "addr z", "login w"); ok {
+		t.Fatal("fourth attempt at one login allowed")
+	}
+	for range 10 {
+		ok, _ := l.Allow(now, "addr s", "login s")
+		if !ok {
+			t.Fatal("refunded attempts used up the budget")
+		}
+		l.Refund(now, "addr s", "login s")
+	}
+	l.Refund(now.Add(time.Second), "addr a") // no event at that time: nothing to give back
+	if ok, _ := l.Allow(now, "addr a"); ok {
+		t.Fatal("a refund of another time freed a place")
 	}
 }

@@ -252,7 +252,7 @@ var photoColumns = []string{"id", "insuree_id", "file_name", "content_type", "da
 // addPhotos gives every tenth insuree a photo in one bulk run, then records the file name and
 // date on the insurees, as SavePhoto does one at a time (25,000 of those take far longer).
 func addPhotos(ctx context.Context, db *store.DB, raw *sql.DB, ids []imis.ID, chfids []string) (int, error) {
-	pics, err := samplePhotos(8)
+	pics, err := samplePhotos(ctx, 8)
 	if err != nil {
 		return 0, err
 	}
@@ -367,7 +367,7 @@ func settle(engine string, raw *sql.DB) error {
 
 // samplePhotos makes n distinct portrait-sized JPEGs of about 30 KB (300×400, quality 80, a
 // gradient with grain, which compresses like a phone picture) with their real thumbnails.
-func samplePhotos(n int) ([]*photo.Photo, error) {
+func samplePhotos(ctx context.Context, n int) ([]*photo.Photo, error) {
 	out := make([]*photo.Photo, n)
 	for k := range out {
 		rng := rand.New(rand.NewPCG(uint64(k), 2))
@@ -384,7 +384,7 @@ func samplePhotos(n int) ([]*photo.Photo, error) {
 		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
 			return nil, err
 		}
-		p, err := photo.Check(buf.Bytes())
+		p, err := photo.Check(ctx, buf.Bytes())
 		if err != nil {
 			return nil, err
 		}

@@ -162,7 +162,7 @@ func TestFacilityWithPriceList(t *testing.T) {
 	const plName = "E2E item prices"
 	b.typeText("#f-name", plName)
 	b.setValue("#f-date", "2026-03-01")
-	b.choose("#f-location_id", "R1D1")
+	b.pickPlace("#f-location_id", "R1D1", "Kilundeni")
 	b.typeText(`[id="f-details.0.item_id"]`, "I0001")
 	b.typeText(`[id="f-details.1.item_id"]`, "I0002")
 	b.typeText(`[id="f-details.1.price_overrule"]`, "12.50")
@@ -189,7 +189,7 @@ func TestFacilityWithPriceList(t *testing.T) {
 	b.typeText("#f-name", "E2E Test Clinic")
 	b.choose("#f-legal_form", "Private organization")
 	b.choose("#f-level", "Dispensary")
-	b.choose("#f-location_id", "R1D1")
+	b.pickPlace("#f-location_id", "R1D1", "Kilundeni")
 	b.typeText("#f-email", "clinic@example.org")
 	b.choose("#f-care_type", "Out-patient")
 	b.choose("#f-items_pricelist_id", plName)
@@ -241,7 +241,7 @@ func TestFacilityWithPriceList(t *testing.T) {
 	b.typeText("#f-name", "E2E Duplicate Clinic")
 	b.choose("#f-legal_form", "Government")
 	b.choose("#f-level", "Health centre")
-	b.choose("#f-location_id", "R1D1")
+	b.pickPlace("#f-location_id", "R1D1", "Kilundeni")
 	b.typeText("#f-email", "not-an-email")
 	b.choose("#f-care_type", "Both")
 	if st := b.click("form.record .actions button.primary"); st != http.StatusUnprocessableEntity {

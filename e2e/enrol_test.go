@@ -23,8 +23,8 @@ func newCHFID(n int) string {
 type wizardPerson struct{ chfid, last, other, dob, gender, relation string }
 
 // enrolUpTo walks the enrolment wizard as a person would, from an empty first step to the given
-// step (2 members, 3 policy, 4 contribution), for a family of three in village R1D1W1V1 buying
-// NBC01. It returns the members it typed.
+// step (2 members, 3 policy, 4 contribution), for a family of three in village R1D1W1V1 (Sokoni
+// Kati, picked by typing its first letters) buying NBC01. It returns the members it typed.
 func enrolUpTo(b *tab, step, base int) []wizardPerson {
 	b.t.Helper()
 	people := []wizardPerson{
@@ -35,7 +35,7 @@ func enrolUpTo(b *tab, step, base int) []wizardPerson {
 	if st := b.open("/enrol"); st != http.StatusOK {
 		b.t.Fatalf("GET /enrol: %d", st)
 	}
-	b.choose("#f-f-location-id", "R1D1W1V1")
+	b.pickPlace("#f-f-location-id", "Soko", "Sokoni Kati")
 	b.choose("#f-f-family-type", "Household")
 	b.typeText("#f-f-address", "Plot 7, main road")
 	if step < 2 {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/openimis-go/openimis/app"
 	"github.com/openimis-go/openimis/internal/testdb"
 )
@@ -464,4 +465,56 @@ func (c *apiClient) idOf(reg, code string) string {
 	}
 	c.t.Fatalf("no %s with code %s in %d results", reg, code, l.Total)
 	return ""
+}
+
+// pickPlace types letters into a place picker, moves to the option that begins with place with the
+// arrow keys and takes it with Enter, as a person at the keyboard would. It returns the id the
+// field will post.
+func (b *tab) pickPlace(sel, letters, place string) string {
+	b.t.Helper()
+	b.waitFor("the place picker "+sel, fmt.Sprintf(`document.querySelector(%s)?.getAttribute("role") === "combobox"`, js(sel)))
+	b.retype(sel, letters)
+	b.waitFor(place+" among the places offered", fmt.Sprintf(`%s.some(t => t.startsWith(%s))`, placeOptions(sel), js(place)))
+	b.keyToOption(sel, place)
+	run(b, "Enter on "+place, chromedp.SendKeys(sel, kb.Enter))
+	b.waitFor("the list to close", fmt.Sprintf(`document.querySelector(%s).getAttribute("aria-expanded") === "false"`, js(sel)))
+	return eval[string](b, fmt.Sprintf(`document.querySelector(%s).parentElement.querySelector("input[type=hidden]").value`, js(sel)))
+}
+
+// retype replaces the text of a box by keyboard: everything selected and deleted, then the new
+// text typed. (chromedp.Clear resets the value attribute, which no longer shows once a person or a
+// script has changed the box.)
+func (b *tab) retype(sel, text string) {
+	b.t.Helper()
+	if eval[bool](b, fmt.Sprintf(`(() => { const e = document.querySelector(%s); e.focus(); e.select(); return e.value !== ""; })()`, js(sel))) {
+		run(b, "delete the text of "+sel, chromedp.SendKeys(sel, kb.Backspace))
+	}
+	if text != "" {
+		run(b, "type into "+sel, chromedp.SendKeys(sel, text))
+	}
+}
+
+// keyToOption presses the down arrow until the active option of the open place list begins
+// with text.
+func (b *tab) keyToOption(sel, text string) {
+	b.t.Helper()
+	for range 30 {
+		if strings.HasPrefix(b.activeOption(sel), text) {
+			return
+		}
+		run(b, "arrow down", chromedp.SendKeys(sel, kb.ArrowDown))
+	}
+	b.t.Fatalf("no option %q in %q (page %s)", text, eval[[]string](b, placeOptions(sel)), b.where())
+}
+
+// activeOption is the text of the option a place picker's aria-activedescendant names.
+func (b *tab) activeOption(sel string) string {
+	b.t.Helper()
+	return eval[string](b, fmt.Sprintf(`(() => { const id = document.querySelector(%s).getAttribute("aria-activedescendant");
+		return id ? document.getElementById(id).innerText.trim() : ""; })()`, js(sel)))
+}
+
+// placeOptions is a JavaScript expression: the texts of a place picker's options.
+func placeOptions(sel string) string {
+	return fmt.Sprintf(`[...document.getElementById(document.querySelector(%s).getAttribute("aria-controls")).querySelectorAll("[role=option]")].map(o => o.innerText.trim())`, js(sel))
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // viewports are a common office laptop and a tablet held upright, the smallest screen the
@@ -225,6 +226,19 @@ func TestLayoutAndAccessibility(t *testing.T) {
 		}
 	}
 	check(pageCase{name: "enrol-family", path: "/enrol", status: http.StatusOK})
+	// A place picker's list open, under a form's box and inside a table of rows.
+	check(pageCase{name: "enrol-family-places", setup: func(b *tab) {
+		b.open("/enrol")
+		b.retype("#f-f-location-id", "m")
+		b.waitFor("the places beginning with m", placeOptions("#f-f-location-id")+".length > 1")
+	}})
+	check(pageCase{name: "catchment-places", setup: func(b *tab) {
+		b.open("/registers/health-facilities/new")
+		const box = `[id="f-catchments.0.location_id"]`
+		b.retype(box, "")
+		run(b, "arrow down", chromedp.SendKeys(box, kb.ArrowDown))
+		b.waitFor("the first level of places", placeOptions(box)+".length > 0")
+	}})
 	check(pageCase{name: "enrol-members", setup: func(b *tab) { enrolUpTo(b, 2, 8000) }})
 	check(pageCase{name: "enrol-members-errors", setup: func(b *tab) {
 		enrolUpTo(b, 2, 8000)

@@ -4,12 +4,14 @@ package photo
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -21,6 +23,14 @@ const (
 	// MaxPixels is checked on the header before decoding, because a small file can
 	// declare a huge image and exhaust memory when decoded.
 	MaxPixels = 16_000_000
+	// MaxDecodedBytes bounds the memory one photo takes while it is decoded, computed from its
+	// header, because a PNG of 100 KB can hold 4000 x 4000 pixels at 16 bits (128 MB). Any
+	// 16-megapixel photo from a camera (JPEG) or plain 8-bit PNG of that size fits.
+	MaxDecodedBytes = 64 << 20
+	// MaxDecoding is how many photos are decoded at once; the others wait their turn, so that
+	// decoding never holds more than MaxDecoding x MaxDecodedBytes however many uploads arrive.
+	// Decoding is CPU-bound: on a scheme's usual two cores more at once would not finish sooner.
+	MaxDecoding = 2
 	// MinSide is the smallest accepted width and height; anything smaller cannot identify anyone.
 	MinSide = 16
 	// ThumbSize is the side of the box a thumbnail fits in, aspect ratio kept.
@@ -37,12 +47,13 @@ const (
 
 // Message-catalogue keys of the errors returned by Check and DecodeBase64.
 const (
-	ErrEmpty        = "error.photo_empty"
-	ErrTooLarge     = "error.photo_too_large"
-	ErrNotImage     = "error.photo_not_image"
-	ErrTooManyPixel = "error.photo_too_many_pixels"
-	ErrTooSmall     = "error.photo_too_small"
-	ErrBase64       = "error.photo_base64"
+	ErrEmpty         = "error.photo_empty"
+	ErrTooLarge      = "error.photo_too_large"
+	ErrNotImage      = "error.photo_not_image"
+	ErrTooManyPixel  = "error.photo_too_many_pixels"
+	ErrTooSmall      = "error.photo_too_small"
+	ErrTooMuchMemory = "error.photo_too_much_memory"
+	ErrBase64        = "error.photo_base64"
 )
 
 // Error is a rejected photo, as a message-catalogue key plus its arguments, so the user sees
@@ -72,10 +83,13 @@ var (
 )
 
 // Check validates raw photo bytes and makes the thumbnail. The header is read first so that an
-// image declaring more than MaxPixels is refused without being decoded. The error is an *Error
-// whose message is a catalogue key: ErrEmpty, ErrTooLarge (Args: the limit in MiB), ErrNotImage,
-// ErrTooManyPixel (Args: the limit in pixels) or ErrTooSmall (Args: the minimum side).
-func Check(data []byte) (*Photo, error) {
+// image declaring more than MaxPixels, or needing more than MaxDecodedBytes to decode, is refused
+// without being decoded; then Check waits for one of the MaxDecoding turns, or until ctx ends
+// (its error is then returned). A refused photo is an *Error whose message is a catalogue key:
+// ErrEmpty, ErrTooLarge (Args: the limit in MiB), ErrNotImage, ErrTooManyPixel (Args: the limit
+// in pixels), ErrTooSmall (Args: the minimum side) or ErrTooMuchMemory (Args: the MiB needed
+// and the limit in MiB).
+func Check(ctx context.Context, data []byte) (*Photo, error) {
 	if len(data) == 0 {
 		return nil, fail(ErrEmpty)
 	}
@@ -111,6 +125,32 @@ func Check(data []byte) (*Photo, error) {
 	if cfg.Width < MinSide || cfg.Height < MinSide {
 		return nil, fail(ErrTooSmall, MinSide)
 	}
+	need := decodedBytes(ct, data, cfg)
+	if need > MaxDecodedBytes {
+		return nil, fail(ErrTooMuchMemory, int((need+1<<20-1)>>20), MaxDecodedBytes>>20)
+	}
+	select {
+	case decoding <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-decoding }()
+	p, err := thumbnail(data, ct, cfg, decode)
+	if need >= releaseAbove {
+		// At once, not rate-limited: a collection of the server's small live heap takes milliseconds.
+		debug.FreeOSMemory()
+	}
+	return p, err
+}
+
+// decoding holds one token per photo being decoded; see MaxDecoding.
+var decoding = make(chan struct{}, MaxDecoding)
+
+// releaseAbove is the decode size from which memory is handed back to the system at once.
+const releaseAbove = 16 << 20
+
+// thumbnail decodes a photo whose header passed the checks and makes its thumbnail.
+func thumbnail(data []byte, ct string, cfg image.Config, decode func([]byte) (image.Image, error)) (*Photo, error) {
 	img, err := decode(data)
 	if err != nil {
 		return nil, fail(ErrNotImage)
@@ -136,10 +176,10 @@ func Check(data []byte) (*Photo, error) {
 	return &Photo{ContentType: ct, Width: w, Height: h, Data: data, Thumb: out.Bytes()}, nil
 }
 
-// DecodeBase64 decodes a photo as the mobile app sends it and runs Check. It accepts the standard
+// DecodeBase64 decodes a photo as the mobile app sends it and runs Check with ctx. It accepts the standard
 // and URL-safe alphabets, with or without padding, with or without a "data:<type>;base64," prefix,
 // and ignores whitespace, because clients differ on all of these. Bad base64 is ErrBase64.
-func DecodeBase64(s string) (*Photo, error) {
+func DecodeBase64(ctx context.Context, s string) (*Photo, error) {
 	s = strings.TrimSpace(s)
 	if len(s) >= 5 && strings.EqualFold(s[:5], "data:") {
 		comma := strings.IndexByte(s, ',')
@@ -171,7 +211,7 @@ func DecodeBase64(s string) (*Photo, error) {
 	if err != nil {
 		return nil, fail(ErrBase64)
 	}
-	return Check(data)
+	return Check(ctx, data)
 }
 
 // maxNameID bounds the insurance-number part of a file name; openIMIS numbers are far shorter.

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-var photoKeys = []string{ErrEmpty, ErrTooLarge, ErrNotImage, ErrTooManyPixel, ErrTooSmall, ErrBase64}
+var photoKeys = []string{ErrEmpty, ErrTooLarge, ErrNotImage, ErrTooManyPixel, ErrTooSmall, ErrTooMuchMemory, ErrBase64}
 
 // photoKey returns the catalogue key of a result, "" for a photo, and fails on anything else.
 func photoKey(t *testing.T, p *Photo, err error) string {
@@ -62,8 +62,8 @@ func FuzzDecodeBase64Forms(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, form uint8) {
 		s := clientForms[int(form)%len(clientForms)](data)
-		want, wantErr := Check(data)
-		got, err := DecodeBase64(s)
+		want, wantErr := Check(t.Context(), data)
+		got, err := DecodeBase64(t.Context(), s)
 		if k, wk := photoKey(t, got, err), photoKey(t, want, wantErr); k != wk {
 			t.Fatalf("form %d: DecodeBase64 says %q, Check says %q", form, k, wk)
 		}
@@ -86,11 +86,11 @@ func FuzzDecodeBase64(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := DecodeBase64(s)
+		p, err := DecodeBase64(t.Context(), s)
 		if photoKey(t, p, err) != "" {
 			return
 		}
-		again, err := DecodeBase64(base64.StdEncoding.EncodeToString(p.Data))
+		again, err := DecodeBase64(t.Context(), base64.StdEncoding.EncodeToString(p.Data))
 		if err != nil || !bytes.Equal(again.Data, p.Data) || again.Width != p.Width || again.Height != p.Height {
 			t.Fatalf("%q is accepted but its standard encoding gives %v", s, err)
 		}

@@ -61,12 +61,14 @@ func pngChunk(typ string, data []byte) []byte {
 
 // pngHeaderOnly is a PNG signature, an IHDR for an 8-bit RGB w x h image and IEND, with no image
 // data at all: decoding it fails, so only a header check can report its size.
-func pngHeaderOnly(w, h uint32) []byte {
+func pngHeaderOnly(w, h uint32) []byte { return pngHeader(w, h, 8, 2, 0) }
+
+// pngHeader is pngHeaderOnly with the bit depth, colour type and interlace method given.
+func pngHeader(w, h uint32, depth, colour, interlace byte) []byte {
 	ihdr := make([]byte, 13)
 	binary.BigEndian.PutUint32(ihdr[0:], w)
 	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8] = 8 // bit depth
-	ihdr[9] = 2 // colour type RGB
+	ihdr[8], ihdr[9], ihdr[12] = depth, colour, interlace
 	out := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
 	return append(out, pngChunk("IEND", nil)...)
 }
@@ -82,6 +84,13 @@ func jpegClaiming(t testing.TB, w, h uint16) []byte {
 	binary.BigEndian.PutUint16(data[i+5:], h)
 	binary.BigEndian.PutUint16(data[i+7:], w)
 	return data
+}
+
+// progressive marks a JPEG from jpeg.Encode as progressive, without recoding its data.
+func progressive(jpg []byte) []byte {
+	jpg = slices.Clone(jpg)
+	jpg[bytes.Index(jpg, []byte{0xFF, 0xC0})+1] = 0xC2
+	return jpg
 }
 
 // withExif inserts an APP1 EXIF segment with the given orientation right after SOI.
@@ -183,7 +192,7 @@ func TestCheckAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Check(tt.data)
+			p, err := Check(t.Context(), tt.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,7 +222,7 @@ func TestContentTypeFromBytes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.claim+" "+tt.want, func(t *testing.T) {
-			p, err := DecodeBase64("data:" + tt.claim + ";base64," + base64.StdEncoding.EncodeToString(tt.data))
+			p, err := DecodeBase64(t.Context(), "data:"+tt.claim+";base64,"+base64.StdEncoding.EncodeToString(tt.data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,6 +266,12 @@ func TestCheckRefuses(t *testing.T) {
 		// At exactly MaxPixels the header passes and decoding is attempted, which fails for lack of data.
 		{"png header at the limit", pngHeaderOnly(4000, 4000), ErrNotImage, nil},
 		{"png header 1x100000000", pngHeaderOnly(1, 100_000_000), ErrTooManyPixel, []any{MaxPixels}},
+		// 4000 x 4000 at 16 bits is 128 MB decoded: 124 MiB with the row buffers and the thumbnail.
+		{"png header 16-bit 4000x4000", pngHeader(4000, 4000, 16, 2, 0), ErrTooMuchMemory, []any{124, MaxDecodedBytes >> 20}},
+		{"png header interlaced 4000x4000", pngHeader(4000, 4000, 8, 2, 1), ErrTooMuchMemory, []any{93, MaxDecodedBytes >> 20}},
+		// A camera's 12-megapixel JPEG fits; the same progressive keeps 4 bytes of coefficients per sample.
+		{"jpeg header 4000x3000", jpegClaiming(t, 4000, 3000), ErrNotImage, nil},
+		{"jpeg header 4000x3000 progressive", progressive(jpegClaiming(t, 4000, 3000)), ErrTooMuchMemory, []any{88, MaxDecodedBytes >> 20}},
 		{"jpeg 65535x65535", jpegClaiming(t, 65535, 65535), ErrTooManyPixel, []any{MaxPixels}},
 		{"jpeg zero width", jpegClaiming(t, 0, 16), ErrNotImage, nil},
 		{"png 8x8", encPNG(t, gradient(8, 8)), ErrTooSmall, []any{MinSide}},
@@ -266,7 +281,7 @@ func TestCheckRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Check(tt.data)
+			p, err := Check(t.Context(), tt.data)
 			if p != nil {
 				t.Errorf("got a photo %s %dx%d", p.ContentType, p.Width, p.Height)
 			}
@@ -284,7 +299,7 @@ func TestCheckRefuses(t *testing.T) {
 
 func TestTooManyPixelsIsCheap(t *testing.T) {
 	data := pngHeaderOnly(100000, 100000)
-	allocs := testing.AllocsPerRun(10, func() { Check(data) })
+	allocs := testing.AllocsPerRun(10, func() { Check(t.Context(), data) })
 	// Decoding would allocate tens of gigabytes in one go; the header check needs a few small buffers.
 	if allocs > 50 {
 		t.Errorf("%v allocations to refuse an oversized header", allocs)
@@ -308,7 +323,7 @@ func TestThumbnailTransparency(t *testing.T) {
 			for i := 0; i < len(img.Pix); i += 4 {
 				img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = tt.c.R, tt.c.G, tt.c.B, tt.c.A
 			}
-			p, err := Check(encPNG(t, img))
+			p, err := Check(t.Context(), encPNG(t, img))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -411,7 +426,7 @@ func TestEXIFOrientation(t *testing.T) {
 				if got, want := exifOrientation(data), int(tt.o); want >= 1 && want <= 8 && got != want {
 					t.Fatalf("exifOrientation = %d, want %d", got, want)
 				}
-				p, err := Check(data)
+				p, err := Check(t.Context(), data)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -504,7 +519,7 @@ func TestDecodeBase64(t *testing.T) {
 	}
 	for name, s := range tests {
 		t.Run(name, func(t *testing.T) {
-			p, err := DecodeBase64(s)
+			p, err := DecodeBase64(t.Context(), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -535,7 +550,7 @@ func TestDecodeBase64Refuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := DecodeBase64(tt.s)
+			p, err := DecodeBase64(t.Context(), tt.s)
 			if p != nil {
 				t.Error("got a photo")
 			}
@@ -598,9 +613,9 @@ func FuzzCheck(f *testing.F) {
 	f.Add(jpegClaiming(f, 65535, 65535))
 	f.Add(gifBytes(f))
 	f.Add([]byte{})
-	keys := []string{ErrEmpty, ErrTooLarge, ErrNotImage, ErrTooManyPixel, ErrTooSmall}
+	keys := []string{ErrEmpty, ErrTooLarge, ErrNotImage, ErrTooManyPixel, ErrTooSmall, ErrTooMuchMemory}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := Check(data)
+		p, err := Check(t.Context(), data)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || !slices.Contains(keys, e.Key) || p != nil {
@@ -630,7 +645,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run(strconv.Itoa(size.X)+"x"+strconv.Itoa(size.Y), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := Check(data); err != nil {
+				if _, err := Check(b.Context(), data); err != nil {
 					b.Fatal(err)
 				}
 			}

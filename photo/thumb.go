@@ -135,10 +135,24 @@ func orientRGBA(src *image.RGBA, o int) *image.RGBA {
 // exifOrientation returns the orientation tag (1-8) of a JPEG's EXIF block, or 1 when there is
 // none or it cannot be read; a bad tag must never make a good photo unusable.
 func exifOrientation(data []byte) int {
+	o := 1
+	jpegSegments(data, func(marker byte, seg []byte) bool {
+		if marker == 0xE1 && len(seg) >= 6 && string(seg[:6]) == "Exif\x00\x00" {
+			o = tiffOrientation(seg[6:])
+			return false
+		}
+		return true
+	})
+	return o
+}
+
+// jpegSegments calls fn with each marker segment of a JPEG before its image data, and the
+// segment's payload, until fn returns false. It stops quietly at anything malformed.
+func jpegSegments(data []byte, fn func(marker byte, seg []byte) bool) {
 	i := 2 // after SOI
 	for i+4 <= len(data) {
 		if data[i] != 0xFF {
-			return 1
+			return
 		}
 		marker := data[i+1]
 		if marker == 0xFF { // fill byte
@@ -149,20 +163,18 @@ func exifOrientation(data []byte) int {
 			i += 2
 			continue
 		}
-		if marker == 0xDA || marker == 0xD9 { // image data or end: EXIF comes before
-			return 1
+		if marker == 0xDA || marker == 0xD9 { // image data or end
+			return
 		}
 		n := int(binary.BigEndian.Uint16(data[i+2:]))
 		if n < 2 || i+2+n > len(data) {
-			return 1
+			return
 		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xE1 && len(seg) >= 6 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
+		if !fn(marker, data[i+4:i+2+n]) {
+			return
 		}
 		i += 2 + n
 	}
-	return 1
 }
 
 // tiffOrientation reads tag 0x0112 from IFD0 of a TIFF structure, as found in EXIF.

@@ -57,7 +57,8 @@ func renewalCode(err error) int {
 	switch imis.ReasonOf(err) {
 	case imis.ReasonAlreadyDone:
 		return renewalAlreadyAccepted
-	case imis.ReasonRenewalDeclined, imis.ReasonNotRenewable:
+	case imis.ReasonRenewalDeclined, imis.ReasonNotRenewable, imis.ReasonRenewalProduct:
+		// The app's codes name no wrong product; Rejected is the one for a renewal refused as asked.
 		return renewalRejected
 	case imis.ReasonReceiptUsed:
 		return renewalDuplicateReceipt

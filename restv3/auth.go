@@ -13,9 +13,6 @@ import (
 
 // restLogin is the mobile apps' login: 200 with a bearer token, 401 with an empty body.
 func (s *server) restLogin(w http.ResponseWriter, r *http.Request) {
-	if !s.LimitLogin(w, r) {
-		return
-	}
 	var body map[string]any
 	switch err := httpx.DecodeJSONBody(w, r, httpx.MaxFormBodyBytes, &body); err {
 	case nil:
@@ -39,6 +36,10 @@ func (s *server) restLogin(w http.ResponseWriter, r *http.Request) {
 		writeRESTError(w, http.StatusBadRequest, field+": required")
 		return
 	}
+	attempt, ok := s.StartLogin(w, r, login)
+	if !ok {
+		return
+	}
 	if !store.StorableText(login) {
 		w.WriteHeader(http.StatusUnauthorized) // no stored login has such bytes, and PostgreSQL refuses them
 		return
@@ -46,13 +47,13 @@ func (s *server) restLogin(w http.ResponseWriter, r *http.Request) {
 	u, err := s.DB.Authenticate(r.Context(), strings.TrimSpace(login), password, auth.VerifyPassword)
 	if err != nil {
 		if c := imis.ErrorCode(err); c != imis.EUNAUTHORIZED && c != imis.ELOCKED {
-			s.Log.Error("rest login", "err", err)
-			writeRESTError(w, http.StatusInternalServerError, "Internal Server Error")
+			s.restFail(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
+	attempt.Succeeded()
 	token, exp, err := s.IssueToken(u.ID)
 	if err != nil {
 		writeRESTError(w, http.StatusInternalServerError, "Internal Server Error")
@@ -77,12 +78,9 @@ func lookupCI(m map[string]any, key string) any {
 
 // POST validate/credentials checks a login and password without issuing a token (the Policies app
 // asks before it lets an officer work offline). It checks a password like a login does, so it is
-// rate-limited per address and its failures count towards the login's lockout; a locked login is
+// rate-limited as a login is and its failures count towards the login's lockout; a locked login is
 // answered success=false even with the right password.
 func (s *server) restValidateCredentials(w http.ResponseWriter, r *http.Request) {
-	if !s.LimitLogin(w, r) {
-		return
-	}
 	body, err := readRESTObject(w, r)
 	if err != nil {
 		s.restFail(w, r, err)
@@ -100,12 +98,17 @@ func (s *server) restValidateCredentials(w http.ResponseWriter, r *http.Request)
 		s.restFail(w, r, inputError("Password", "required"))
 		return
 	}
+	attempt, ok := s.StartLogin(w, r, login)
+	if !ok {
+		return
+	}
 	success := false
 	if store.StorableText(password) {
 		_, err = s.DB.Authenticate(r.Context(), strings.TrimSpace(login), password, auth.VerifyPassword)
 		switch c := imis.ErrorCode(err); {
 		case err == nil:
 			success = true
+			attempt.Succeeded()
 		case c != imis.EUNAUTHORIZED && c != imis.ELOCKED:
 			s.restFail(w, r, err)
 			return

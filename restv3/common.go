@@ -40,7 +40,11 @@ func (s *server) restAuth(h http.HandlerFunc, rights ...imis.Right) http.Handler
 		token, ok := httpx.Bearer(r)
 		var u *imis.User
 		if ok {
-			u = s.TokenUser(r.Context(), token)
+			var err error
+			if u, err = s.TokenUser(r.Context(), token); err != nil {
+				s.restFail(w, r, err)
+				return
+			}
 		}
 		if u == nil {
 			w.WriteHeader(http.StatusUnauthorized)
@@ -61,8 +65,9 @@ func (e *restInputError) Error() string { return e.field + ": " + e.reason }
 
 func inputError(field, reason string) error { return &restInputError{field: field, reason: reason} }
 
-// restFail answers an input error with 400 and the REST error envelope, and anything else with
-// 500, logged, since its detail is not for the client.
+// restFail answers an input error with 400 and the REST error envelope, an unavailable database
+// with 503 and Retry-After, and anything else with 500, logged, since its detail is not for the
+// client.
 func (s *server) restFail(w http.ResponseWriter, r *http.Request, err error) {
 	var ie *restInputError
 	if errors.As(err, &ie) {
@@ -70,6 +75,11 @@ func (s *server) restFail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.Log.Error("rest", "path", r.URL.Path, "err", err)
+	if status := httpx.Status(err); status == http.StatusServiceUnavailable {
+		httpx.SetRetryAfter(w, status)
+		writeRESTError(w, status, "Service Unavailable")
+		return
+	}
 	writeRESTError(w, http.StatusInternalServerError, "Internal Server Error")
 }
 

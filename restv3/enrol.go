@@ -1,6 +1,7 @@
 package restv3
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -163,7 +164,7 @@ func lookupCode(body restObject, raw map[string]string, key, field string) error
 	return nil
 }
 
-func readUpload(body restObject) (*uploadIn, error) {
+func readUpload(ctx context.Context, body restObject) (*uploadIn, error) {
 	u := &uploadIn{wires: map[*imis.Register][]int64{}}
 	families, err := body.list("Family")
 	if err != nil {
@@ -203,7 +204,7 @@ func readUpload(body restObject) (*uploadIn, error) {
 			return nil, err
 		}
 		for _, io := range insurees {
-			in, err := readInsuree(u, io)
+			in, err := readInsuree(ctx, u, io)
 			if err != nil {
 				return nil, err
 			}
@@ -245,7 +246,7 @@ func readUpload(body restObject) (*uploadIn, error) {
 	return u, nil
 }
 
-func readInsuree(u *uploadIn, io restObject) (*insureeIn, error) {
+func readInsuree(ctx context.Context, u *uploadIn, io restObject) (*insureeIn, error) {
 	in := &insureeIn{raw: map[string]string{"family_id": imis.NilID.String()}}
 	var err error
 	if in.client, _, err = io.int("InsureeId"); err != nil {
@@ -300,9 +301,12 @@ func readInsuree(u *uploadIn, io restObject) (*insureeIn, error) {
 			return nil, inputError("Picture", "ImageContent is not a text")
 		}
 		if content != "" {
-			p, err := photo.DecodeBase64(content)
-			if err != nil {
+			p, err := photo.DecodeBase64(ctx, content)
+			var refused *photo.Error
+			if errors.As(err, &refused) {
 				return nil, &photoError{err}
+			} else if err != nil {
+				return nil, err
 			}
 			in.photo = p
 		}
@@ -546,7 +550,7 @@ func (s *server) restEnrol(w http.ResponseWriter, r *http.Request) {
 		}
 		s.restFail(w, r, err)
 	}
-	in, err := readUpload(body)
+	in, err := readUpload(r.Context(), body)
 	if err != nil {
 		refuse(err)
 		return
@@ -580,6 +584,10 @@ func (s *server) restEnrol(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.restFail(w, r, s.restProblem(bad.Register, bad.Err))
+	case imis.ErrorCode(err) == imis.EUNAVAILABLE:
+		// Whether the upload was written cannot be known, so neither can its answer: the app
+		// sends it again, and a resent upload is answered as the first one was.
+		s.restFail(w, r, err)
 	default:
 		// A refusal, or anything unexpected (logged): nothing was written, and the upload is
 		// recorded with its answer.

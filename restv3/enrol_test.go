@@ -441,3 +441,23 @@ func TestRestMalformedBodies(t *testing.T) {
 	checkEnvelope(t, "validate credentials with trailing data", e.Rest(t, "", http.MethodPost, "/rest/api/validate/credentials",
 		`{"UserID":"x","Password":"y"} x`), http.StatusBadRequest, "body")
 }
+
+// TestRestEnrolDeepPhoto replays the probe's upload: a PNG of about 100 KB holding 4000 x 4000
+// pixels at 16 bits, 128 MB once decoded, is refused from its header with the field named, and
+// nothing is written.
+func TestRestEnrolDeepPhoto(t *testing.T) {
+	e := webtest.NewRestEnv(t, restFamilies)
+	token := reportingOfficer(t, e)
+	f := newEnrolFixture(t, e)
+	up := f.newUpload(t, "R-DEEP-1")
+	up.members[1].picture = base64.StdEncoding.EncodeToString(webtest.BlackPNG(t, 4000, 4000, 16))
+	before := e.Counts(t)
+	r := e.Rest(t, token, http.MethodPost, "/rest/api/family", up.body())
+	checkEnvelope(t, "deep photo", r, http.StatusBadRequest, "Picture")
+	if !strings.Contains(r.Body, "needs 124 MiB of memory to read, more than the 64 MiB allowed") {
+		t.Errorf("deep photo: %s does not say why", r.Body)
+	}
+	if after := e.Counts(t); after != before {
+		t.Errorf("deep photo changed the counts: %v -> %v", before, after)
+	}
+}

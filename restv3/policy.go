@@ -107,6 +107,11 @@ func (s *server) restRenew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.DB.RenewalUpload(r.Context(), up, req)
+	if imis.ErrorCode(err) == imis.EUNAVAILABLE {
+		// Whether the renewal was written cannot be known, so neither can its code.
+		s.restFail(w, r, err)
+		return
+	}
 	code := renewalCode(err)
 	switch code {
 	case renewalAccepted, renewalAlreadyAccepted:

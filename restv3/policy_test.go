@@ -231,3 +231,49 @@ func TestRestDeleteRenewal(t *testing.T) {
 		t.Errorf("without the right: %d", r.Status)
 	}
 }
+
+// TestRestRenewalProduct replays the probe: a renewal naming a product that the renewed policy's
+// product does not convert into, after the renewed product's grace but within the other's, was
+// accepted (3001 where the renewed product's rules say 3005). It is now refused as Rejected and
+// writes nothing; the renewed product itself still answers that the grace is over.
+func TestRestRenewalProduct(t *testing.T) {
+	e := webtest.NewRestEnv(t, 4*restFamilies)
+	ctx := imis.SystemContext(context.Background())
+	reportingOfficer(t, e)
+	today := e.DB.Today()
+	if _, err := e.DB.InsertRenewals(ctx, today, 0); err != nil {
+		t.Fatal(err)
+	}
+	// A national policy (NBC01: one month of grace, where the regional RFC01 has two), renewed a
+	// week after its grace.
+	national := e.IDOf(t, imis.Products, "NBC01")
+	var d *dueRenewal
+	var day imis.Date
+	for _, c := range renewalsDue(t, e, "EO0102") {
+		day = imis.LastDateForRenewal(imis.PolicyTerms{GracePeriodRenewal: 1}, c.prev.Values["expiry_date"].(imis.Date)).AddDays(7)
+		if c.prev.Values["product_id"] == national && !day.Before(today) {
+			d = &c
+			break
+		}
+	}
+	if d == nil {
+		t.Fatal("no national policy due for renewal")
+	}
+	e.Clock.Advance(day.Time().Sub(today.Time()))
+	token := e.Token(t, "EO0102", "officer-pass")
+	before := e.Counts(t)
+	for _, c := range []struct {
+		product string
+		want    int
+	}{{"RFC01", 3003}, {"NBC01", 3005}} {
+		body := fmt.Sprintf(`{"RenewalId":%d,"Officer":"%s","CHFID":"%s","ReceiptNo":"RP-%s","ProductCode":"%s","Amount":"10.00","Date":"%s","Discontinue":false,"PayerId":0}`,
+			d.RenewalID, d.OfficerCode, d.CHFID, c.product, c.product, day)
+		r := e.Rest(t, token, http.MethodPost, "/rest/api/policy/renew", body)
+		if r.Status != http.StatusOK || r.Body != fmt.Sprintf("%d\n", c.want) {
+			t.Errorf("renewal as %s on %s: %d %q, want %d", c.product, day, r.Status, r.Body, c.want)
+		}
+	}
+	if after := e.Counts(t); after != before {
+		t.Errorf("refused renewals changed the counts: %v -> %v", before, after)
+	}
+}

@@ -241,9 +241,45 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
 	}
 	shape, args := enquiryArgs(chfid, imis.UserFromContext(ctx), itemID, serviceID, photo)
+	var r *enquiree
+	var ledger []ledgerShare
+	var claims []imis.ClaimDay
+	// The answer streams in after the statement, so a lost connection may show in any row, and
+	// the whole read runs again.
+	err := db.retryRead(func() (err error) {
+		r, ledger, claims, err = db.enquiryRows(ctx, shape, args)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
+	}
+	for i := range r.rows {
+		f := &r.rows[i].facts
+		if f.Limits, err = db.productLimits(ctx, r.rows[i].product); err != nil {
+			return nil, err
+		}
+		for _, l := range ledger {
+			if l.policy == f.PolicyID {
+				f.Ledger.Family.Add(l.amounts)
+				if l.insuree == r.e.InsureeID {
+					f.Ledger.Insuree.Add(l.amounts)
+				}
+			}
+		}
+		f.Used = imis.CountClaims(claims, f.EffectiveDate, f.ExpiryDate)
+	}
+	return r, nil
+}
+
+// enquiryRows runs the enquiry statement and gathers its rows: the enquiree with its coverage
+// (nil when no insuree answers), the ledger's shares and the claim days.
+func (db *DB) enquiryRows(ctx context.Context, shape enquiryShape, args []any) (*enquiree, []ledgerShare, []imis.ClaimDay, error) {
 	rows, err := db.queryPrepared(ctx, enquiryStatement(shape), args...)
 	if err != nil {
-		return nil, mapError(err)
+		return nil, nil, nil, mapError(err)
 	}
 	defer rows.Close()
 	var r *enquiree
@@ -254,7 +290,7 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		w.f = imis.CoverFacts{}
 		w.item, w.service, w.claimDate = lineHolder{}, lineHolder{}, imis.Date{}
 		if err := rows.Scan(w.dest...); err != nil {
-			return nil, mapError(err)
+			return nil, nil, nil, mapError(err)
 		}
 		switch w.kind {
 		case rowLedger:
@@ -282,28 +318,9 @@ func (db *DB) findEnquiree(ctx context.Context, chfid string, itemID, serviceID 
 		r.rows = append(r.rows, coverRow{facts: f, product: product, item: lineCover(f, w.item), service: lineCover(f, w.service)})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil, nil, nil, mapError(err)
 	}
-	if r == nil {
-		return nil, imis.Errorf(imis.ENOTFOUND, "error.not_found")
-	}
-	rows.Close() // before reading the products not yet cached, which may need the same connection
-	for i := range r.rows {
-		f := &r.rows[i].facts
-		if f.Limits, err = db.productLimits(ctx, r.rows[i].product); err != nil {
-			return nil, err
-		}
-		for _, l := range ledger {
-			if l.policy == f.PolicyID {
-				f.Ledger.Family.Add(l.amounts)
-				if l.insuree == r.e.InsureeID {
-					f.Ledger.Insuree.Add(l.amounts)
-				}
-			}
-		}
-		f.Used = imis.CountClaims(claims, f.EffectiveDate, f.ExpiryDate)
-	}
-	return r, nil
+	return r, ledger, claims, nil
 }
 
 // consumption is one set of ledger sums, in the order of ledgerColumns; a policy without ledger

@@ -17,9 +17,15 @@ func beforeSave(ctx context.Context, tx *Tx, reg *imis.Register, before *Record,
 	case imis.Locations:
 		return deriveLocation(ctx, tx, before, v, s)
 	case imis.Roles:
-		return keepSystemCode(ctx, tx, before, v, s)
+		if err := keepSystemCode(ctx, tx, before, v, s); err != nil {
+			return err
+		}
+		return checkRoleGrant(ctx, tx, before, v, s)
 	case imis.Users:
-		return keepPasswordHash(ctx, tx, before, v, s)
+		if err := keepPasswordHash(ctx, tx, before, v, s); err != nil {
+			return err
+		}
+		return checkUserGrant(ctx, tx, before, v, s)
 	case imis.Families:
 		return deriveFamily(ctx, tx, before, v, s)
 	case imis.Insurees:
@@ -86,18 +92,24 @@ type saveOptions struct {
 	activate bool
 	// decision answers the payment prompt of a contribution that leaves its policy unpaid.
 	decision imis.PaymentDecision
+	// linkedRole is the system role of the login an officer or claim administrator is given: the
+	// right to add those, not the editor's own rights, allows it.
+	linkedRole imis.ID
 }
 
 // saving is one save as its hooks see it: the command's options, and what the hook before the
 // write decides for the hook after it.
 type saving struct {
 	saveOptions
-	effect *imis.ContributionEffect // decided by prepareContribution, carried out by applyContribution
+	children map[string][]imis.Values // the child rows being saved with the record
+	effect   *imis.ContributionEffect // decided by prepareContribution, carried out by applyContribution
 }
 
 // deriveLocation checks that a location hangs under the level above its own, and stores the
-// region and district it belongs to, which scoping reads without walking the tree.
+// region and district it belongs to, which scoping reads without walking the tree, and the key
+// that place pickers find it by.
 func deriveLocation(ctx context.Context, tx *Tx, before *Record, v imis.Values, _ *saving) error {
+	v["name_key"] = nameKey(v.Text("name"))
 	typ := v.Text("type")
 	if typ == imis.LocationRegion {
 		v["region_id"], v["district_id"] = nil, nil
@@ -239,6 +251,103 @@ func keepPasswordHash(_ context.Context, _ *Tx, before *Record, v imis.Values, _
 	return nil
 }
 
+// checkUserGrant stops an editor who is not an administrator from making a user, themselves
+// included, stronger than they are: every district must be one of theirs and every role one whose
+// rights they all hold, the administrator role excepted, which only an administrator gives. The
+// whole user is checked, not only what the save changes, because whoever may save a stronger user
+// may also set its password and log in as it.
+func checkUserGrant(ctx context.Context, tx *Tx, _ *Record, _ imis.Values, s *saving) error {
+	u := tx.user
+	if !u.Scoped() {
+		return nil
+	}
+	p := imis.Problems{}
+	districts := s.children["districts"]
+	if len(districts) == 0 {
+		p.Add("districts", "error.district_required")
+	}
+	for i, d := range districts {
+		if !u.HoldsDistrict(d.ID("location_id")) {
+			p.Add(imis.ChildKey("districts", i, "location_id"), "error.out_of_scope")
+		}
+	}
+	for i, r := range s.children["roles"] {
+		id := r.ID("role_id")
+		if id == s.linkedRole {
+			continue
+		}
+		code, rights, err := roleRights(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		key := imis.ChildKey("roles", i, "role_id")
+		if code&imis.SystemRoleAdministrator != 0 {
+			p.Add(key, "error.admin_role_reserved")
+		} else if missing := u.MissingRights(rights); len(missing) > 0 {
+			p.Add(key, "error.role_rights_not_held", len(missing), int(missing[0]))
+		}
+	}
+	return p.Err()
+}
+
+// roleRights returns a role's system code and every right it lists, blocked or not: a blocked
+// role given now would carry them the day it is unblocked.
+func roleRights(ctx context.Context, tx *Tx, role imis.ID) (int64, []imis.Right, error) {
+	var code int64
+	if err := tx.QueryRowContext(ctx, "SELECT system_code FROM roles WHERE id = $1 AND validity_to IS NULL", role).Scan(&code); err != nil {
+		return 0, nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT right_id FROM role_rights WHERE owner_id = $1 AND validity_to IS NULL ORDER BY right_id", role)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	var rights []imis.Right
+	for rows.Next() {
+		var r imis.Right
+		if err := rows.Scan(&r); err != nil {
+			return 0, nil, err
+		}
+		rights = append(rights, r)
+	}
+	return code, rights, rows.Err()
+}
+
+// checkRoleGrant stops an editor who is not an administrator from putting into force, through a
+// role, a right they do not hold: one added to the role, or those it lists when it is unblocked.
+// What a role already carries may stay, so anyone who edits roles may rename, block or trim it.
+func checkRoleGrant(_ context.Context, tx *Tx, before *Record, v imis.Values, s *saving) error {
+	u := tx.user
+	if !u.Scoped() {
+		return nil
+	}
+	listed := map[int64]bool{}
+	unblocking := false
+	if before != nil {
+		for _, r := range before.Children["rights"] {
+			listed[r.Int("right_id")] = true
+		}
+		unblocking = before.Values.Bool("blocked") && !v.Bool("blocked")
+	}
+	p := imis.Problems{}
+	var revived []imis.Right
+	for i, r := range s.children["rights"] {
+		right := imis.Right(r.Int("right_id"))
+		if u.Can(right) {
+			continue
+		}
+		if !listed[int64(right)] {
+			p.Add(imis.ChildKey("rights", i, "right_id"), "error.right_not_held")
+		} else if unblocking {
+			revived = append(revived, right)
+		}
+	}
+	if len(revived) > 0 {
+		p.Add("blocked", "error.role_rights_not_held", len(revived), int(revived[0]))
+	}
+	return p.Err()
+}
+
 func endUserSessions(ctx context.Context, tx *Tx, r *Record) error {
 	if tx.user != nil && tx.user.ID == r.ID {
 		return imis.Errorf(imis.ECONFLICT, "error.delete_self")
@@ -277,11 +386,11 @@ func saveLinkedLogin(ctx context.Context, tx *Tx, reg *imis.Register, systemRole
 	var version int
 	err := tx.QueryRowContext(ctx, "SELECT id, version FROM users WHERE login = $1 AND validity_to IS NULL", r.Values["code"]).Scan(&existing, &version)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, err = tx.create(ctx, imis.Users, v, children, saveOptions{})
+		_, err = tx.create(ctx, imis.Users, v, children, saveOptions{linkedRole: roleID})
 		return err
 	} else if err != nil {
 		return err
 	}
-	_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{})
+	_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{linkedRole: roleID})
 	return err
 }

@@ -44,6 +44,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migration %s: %w", e.Name(), err)
 		}
 	}
+	if err := db.fillNameKeys(ctx); err != nil {
+		return fmt.Errorf("store: fill the locations' name keys: %w", err)
+	}
 	return db.seedPlatform(ctx)
 }
 

@@ -22,20 +22,18 @@ func labelExpr(reg *imis.Register) string {
 	return "t." + reg.Code + " || ' ' || t." + reg.Title
 }
 
-// Options returns the current records of reg that the user may see, as pick-list entries;
-// levels limits locations to those types.
-func (db *DB) Options(ctx context.Context, reg *imis.Register, levels string, limit int) ([]Option, error) {
+// Options returns the current records of reg that the user may see, as pick-list entries.
+// Locations are not offered this way: place pickers look them up (FindPlaces, BrowsePlaces).
+func (db *DB) Options(ctx context.Context, reg *imis.Register, limit int) ([]Option, error) {
 	var q query
 	q.WriteString("SELECT t.id, " + labelExpr(reg) + " FROM " + reg.Table + " t WHERE t.validity_to IS NULL AND " +
 		scopePredicate(&q, reg, imis.UserFromContext(ctx), false))
-	if reg == imis.Locations && levels != "" {
-		var types []any
-		for _, l := range levels {
-			types = append(types, string(l))
-		}
-		q.WriteString(" AND t.type IN " + q.in(types))
-	}
 	q.WriteString(" ORDER BY " + labelExpr(reg) + " LIMIT " + q.arg(limit))
+	return db.options(ctx, &q)
+}
+
+// options runs a query of ids and labels.
+func (db *DB) options(ctx context.Context, q *query) ([]Option, error) {
 	rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, mapError(err)

@@ -43,7 +43,7 @@ func columns(reg *imis.Register) []string {
 
 // derivedColumns are stored beside a register's fields and kept by the store, never entered.
 var derivedColumns = map[string][]string{
-	imis.Locations.Name:     {"region_id", "district_id"},
+	imis.Locations.Name:     {"region_id", "district_id", "name_key"},
 	imis.Roles.Name:         {"system_code"},
 	imis.Users.Name:         {"password_hash"},
 	imis.Families.Name:      {"district_id", "source", "source_version"},
@@ -112,7 +112,7 @@ func derivedKind(col string) imis.FieldKind {
 	switch col {
 	case "system_code":
 		return imis.FieldInt
-	case "password_hash", "search_text", "source", "source_version":
+	case "password_hash", "search_text", "name_key", "source", "source_version":
 		return imis.FieldText
 	}
 	return imis.FieldRef
@@ -349,12 +349,12 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 	if err := tx.checkRecord(ctx, reg, imis.NilID, v, children); err != nil {
 		return nil, err
 	}
-	s := &saving{saveOptions: opts}
+	s := &saving{saveOptions: opts, children: children}
 	// The hook runs first because it may derive the columns that scoping reads.
 	if err := beforeSave(ctx, tx, reg, nil, v, s); err != nil {
 		return nil, err
 	}
-	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
+	if err := checkWriteScope(ctx, tx, reg, tx.user, v); err != nil {
 		return nil, err
 	}
 	id := imis.NewID()
@@ -441,11 +441,11 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if err := tx.checkRecord(ctx, reg, id, v, children); err != nil {
 		return nil, err
 	}
-	s := &saving{saveOptions: opts}
+	s := &saving{saveOptions: opts, children: children}
 	if err := beforeSave(ctx, tx, reg, before, v, s); err != nil {
 		return nil, err
 	}
-	if err := checkWriteScope(ctx, tx, reg, tx.user, v, children); err != nil {
+	if err := checkWriteScope(ctx, tx, reg, tx.user, v); err != nil {
 		return nil, err
 	}
 	if err := tx.copyToHistory(ctx, reg, id); err != nil {

@@ -58,7 +58,8 @@ func (tx *Tx) renewalProduct(ctx context.Context, id imis.ID, at imis.Date) (imi
 type Renewal struct {
 	Previous imis.ID // the policy renewed
 	// Product starts the conversion chain that gives the renewal's product: the product asked
-	// for, or NilID for the previous policy's.
+	// for, which must be the previous policy's or one it converts into, or NilID for the
+	// previous policy's.
 	Product imis.ID
 	Enroll  imis.Date
 	Officer *imis.ID // nil: the previous policy's officer
@@ -94,7 +95,8 @@ func (db *DB) RenewPolicy(ctx context.Context, previousID imis.ID, enroll imis.D
 }
 
 // renew carries out a renewal: the product chosen along the conversion chain, the lateness, the
-// renewal policy, its contribution and the reminders.
+// renewal policy, its contribution and the reminders. A product asked for off the previous
+// product's conversion chain is refused with imis.ReasonRenewalProduct.
 func (tx *Tx) renew(ctx context.Context, r Renewal) (*Record, bool, error) {
 	prev, err := tx.db.findByID(ctx, tx, imis.Policies, r.Previous, true)
 	if err != nil {
@@ -103,9 +105,19 @@ func (tx *Tx) renew(ctx context.Context, r Renewal) (*Record, bool, error) {
 	if !imis.Renewable(prev.Values.Int("status")) {
 		return nil, false, imis.Errorf(imis.ECONFLICT, "error.policy_not_renewable")
 	}
-	from := r.Product
-	if from == imis.NilID {
-		from = prev.Values.ID("product_id")
+	from := prev.Values.ID("product_id")
+	if r.Product != imis.NilID {
+		// The whole chain, deleted products included: the previous product may have been
+		// withdrawn since, and its successor is still the way to renew.
+		chain, err := tx.conversionChain(ctx, from, false)
+		if err != nil {
+			return nil, false, err
+		}
+		if !imis.RenewsAs(chain, r.Product) {
+			return nil, false, &imis.Error{Code: imis.EINVALID, Reason: imis.ReasonRenewalProduct, Message: "error.invalid_input",
+				Fields: map[string]imis.FieldError{"product_id": {Key: "error.renewal_product_unrelated"}}}
+		}
+		from = r.Product
 	}
 	productID, err := tx.renewalProduct(ctx, from, r.Enroll)
 	if err != nil {

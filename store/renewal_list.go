@@ -16,6 +16,16 @@ type RenewalReminder struct {
 	OfficerUUID imis.ID // NilID when no officer could be found for the reminder (warning 2)
 }
 
+// openRemindersFrom and openRemindersWhere choose the reminders the renewals list shows: open
+// and unanswered, of a current policy and of a current family the user may see.
+const openRemindersFrom = `policy_renewals r
+		JOIN policies p ON p.id = r.policy_id
+		JOIN families t ON t.id = r.family_id AND t.validity_to IS NULL`
+
+func openRemindersWhere(q *query, u *imis.User) string {
+	return "r.validity_to IS NULL AND r.response_status = 0 AND p.validity_to IS NULL AND " + scopePredicate(q, imis.Families, u, false)
+}
+
 // VisibleRenewals lists the open reminders of the families the acting user may see, oldest
 // renewal date first; officerID (when not NilID) keeps those assigned to that officer. Unlike
 // RenewalsDue, which serves an officer's phone, it is scoped by the family's district, so a
@@ -25,15 +35,12 @@ func (db *DB) VisibleRenewals(ctx context.Context, officerID imis.ID) ([]Renewal
 	var q query
 	q.WriteString(`SELECT r.wire_id, r.id, p.wire_id, p.id, o.wire_id, o.id, o.code, i.chfid, i.last_name, i.other_names,
 		r.new_product_id, pr.code, pr.name, r.family_id, v.name, r.prompt_date, r.renewal_date, o.phone, r.warnings, r.response_status
-		FROM policy_renewals r
-		JOIN policies p ON p.id = r.policy_id
+		FROM ` + openRemindersFrom + `
 		JOIN insurees i ON i.id = r.insuree_id
-		JOIN families t ON t.id = r.family_id AND t.validity_to IS NULL
 		JOIN locations v ON v.id = t.location_id
 		LEFT JOIN officers o ON o.id = r.new_officer_id
 		LEFT JOIN products pr ON pr.id = r.new_product_id
-		WHERE r.validity_to IS NULL AND r.response_status = 0 AND p.validity_to IS NULL AND ` +
-		scopePredicate(&q, imis.Families, imis.UserFromContext(ctx), false))
+		WHERE ` + openRemindersWhere(&q, imis.UserFromContext(ctx)))
 	if officerID != imis.NilID {
 		q.WriteString(" AND r.new_officer_id = " + q.arg(officerID))
 	}

@@ -59,14 +59,15 @@ func scopePredicate(q *query, reg *imis.Register, u *imis.User, writing bool) st
 
 // checkWriteScope verifies that a record with values v would be inside u's write scope, so that a
 // district user can neither create a record elsewhere nor move one out of reach.
-func checkWriteScope(ctx context.Context, tx *Tx, reg *imis.Register, u *imis.User, v imis.Values, children map[string][]imis.Values) error {
+func checkWriteScope(ctx context.Context, tx *Tx, reg *imis.Register, u *imis.User, v imis.Values) error {
 	if u != nil && !u.Scoped() {
 		return nil
 	}
 	var target any
 	var q query
 	switch reg.Scope.Kind {
-	case imis.ScopeNational:
+	case imis.ScopeNational, imis.ScopeUser:
+		// A user's districts are what checkUserGrant checks before the write.
 		return nil
 	case imis.ScopeDistrict, imis.ScopeArea:
 		target = v[reg.Scope.Column]
@@ -77,8 +78,6 @@ func checkWriteScope(ctx context.Context, tx *Tx, reg *imis.Register, u *imis.Us
 	case imis.ScopeViaHF:
 		target = v[reg.Scope.Column]
 		q.WriteString("SELECT COUNT(*) FROM health_facilities t WHERE t.id = " + q.arg(target) + " AND t.location_id IN " + districtsOf(&q, u))
-	case imis.ScopeUser:
-		return checkUserGrant(ctx, tx, u, children)
 	}
 	field := reg.Scope.Column
 	if reg.Scope.Kind == imis.ScopeLocation {
@@ -93,35 +92,6 @@ func checkWriteScope(ctx context.Context, tx *Tx, reg *imis.Register, u *imis.Us
 	}
 	if n == 0 {
 		return fieldError(field, "error.out_of_scope")
-	}
-	return nil
-}
-
-// checkUserGrant stops a scoped user from giving districts they do not hold, or the
-// administrator role, to another user.
-func checkUserGrant(ctx context.Context, tx *Tx, u *imis.User, children map[string][]imis.Values) error {
-	for i, d := range children["districts"] {
-		var q query
-		q.WriteString("SELECT COUNT(*) FROM locations t WHERE t.id = " + q.arg(d["location_id"]) + " AND t.id IN " + districtsOf(&q, u))
-		var n int
-		if err := tx.QueryRowContext(ctx, q.String(), q.args...).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return fieldError(imis.ChildKey("districts", i, "location_id"), "error.out_of_scope")
-		}
-	}
-	if len(children["districts"]) == 0 {
-		return fieldError("districts", "error.district_required")
-	}
-	for i, r := range children["roles"] {
-		var code int64
-		if err := tx.QueryRowContext(ctx, "SELECT system_code FROM roles WHERE id = $1", r["role_id"]).Scan(&code); err != nil {
-			return err
-		}
-		if code&imis.SystemRoleAdministrator != 0 {
-			return fieldError(imis.ChildKey("roles", i, "role_id"), "error.admin_role_reserved")
-		}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ const (
 // single connection, because SQLite allows one writer and queueing in Go beats busy retries.
 type DB struct {
 	Engine string
-	read   *sql.DB
+	read   reader
 	write  *sql.DB
 	pool   *pgxpool.Pool
 	// prepared keeps the SQLite statements of queryPrepared, by their text.
@@ -71,8 +71,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 		db.Engine, db.pool = Postgres, pool
-		db.read = stdlib.OpenDBFromPool(pool)
-		db.write = db.read
+		db.write = stdlib.OpenDBFromPool(pool)
+		db.read = reader{DB: db.write, db: db}
 	} else {
 		path := strings.TrimPrefix(dsn, "file:")
 		if path == "" {
@@ -86,9 +86,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 		db.write.SetMaxOpenConns(1)
-		if db.read, err = sql.Open("sqlite", base); err != nil {
+		read, err := sql.Open("sqlite", base)
+		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
+		db.read = reader{DB: read, db: db}
 		db.read.SetMaxOpenConns(sqliteReaders)
 		// database/sql keeps two idle connections by default and closes the others as they
 		// come back: each reopening reads the schema again and loses the prepared statements,
@@ -111,7 +113,7 @@ func (db *DB) Close() error {
 		return true
 	})
 	err = errors.Join(err, db.read.Close())
-	if db.write != db.read {
+	if db.write != db.read.DB {
 		err = errors.Join(err, db.write.Close())
 	}
 	if db.pool != nil {

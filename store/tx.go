@@ -29,11 +29,21 @@ type queryer interface {
 }
 
 // inTx runs fn in a write transaction, retrying when the engine reports a serialization failure
-// or deadlock, and commits when fn returns nil.
+// or deadlock, and commits when fn returns nil. A transaction that loses its connection before it
+// commits runs once more on a fresh one: the server rolls back what a lost connection left
+// unfinished. One that loses it while committing fails with ErrUnavailable, since whether it was
+// written cannot be known.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	var err error
+	reconnected := false
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.tryTx(ctx, fn)
+		var committing bool
+		committing, err = db.tryTx(ctx, fn)
+		if connectionLost(err) && !committing && !reconnected {
+			reconnected = true
+			db.dropConnections()
+			continue
+		}
 		if !retryable(err) {
 			return err
 		}
@@ -42,17 +52,22 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
+// tryTx runs fn in one transaction; committing reports that err is the commit's.
+func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) (committing bool, err error) {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return mapError(err)
+		return false, mapError(err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now(), user: imis.UserFromContext(ctx)}
 	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
-		return mapError(err)
+		// A rule may read a failed statement as the user's mistake (a look-up that found nothing);
+		// the rollback tells when the connection was lost instead.
+		if rerr := sqlTx.Rollback(); connectionLost(rerr) {
+			return false, mapError(rerr)
+		}
+		return false, mapError(err)
 	}
-	return mapError(sqlTx.Commit())
+	return true, mapError(sqlTx.Commit())
 }
 
 func retryable(err error) bool {
@@ -73,7 +88,8 @@ func retryable(err error) bool {
 }
 
 // mapError turns driver errors into domain errors: a unique violation is a conflict, a broken
-// reference is invalid input, no rows is not found. Other errors stay internal.
+// reference is invalid input, no rows is not found, a lost connection is ErrUnavailable. Other
+// errors stay internal.
 func mapError(err error) error {
 	if err == nil {
 		return nil
@@ -81,6 +97,9 @@ func mapError(err error) error {
 	var e *imis.Error
 	if errors.As(err, &e) || retryable(err) {
 		return err
+	}
+	if connectionLost(err) {
+		return &unavailableError{err: err}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return imis.Errorf(imis.ENOTFOUND, "error.not_found")

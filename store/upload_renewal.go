@@ -180,12 +180,13 @@ func (tx *Tx) renewalUpload(ctx context.Context, req RenewalRequest) (imis.ID, e
 }
 
 // uploadedRenewalRefusal turns what the renewal command refuses into a refusal of the upload: a
-// used receipt, a policy already there and a late renewal keep their reason; any other refusal
-// (a policy not renewable, a product not sold to the family, an officer gone, a date in the
-// future, ...) makes the policy not renewable. Other errors stay errors.
+// used receipt, a policy already there, a late renewal and a product off the previous product's
+// conversion chain keep their reason; any other refusal (a policy not renewable, a product not
+// sold to the family, an officer gone, a date in the future, ...) makes the policy not
+// renewable. Other errors stay errors.
 func uploadedRenewalRefusal(err error) error {
 	switch imis.ReasonOf(err) {
-	case imis.ReasonReceiptUsed, imis.ReasonPolicyDuplicate, imis.ReasonLateRenewal:
+	case imis.ReasonReceiptUsed, imis.ReasonPolicyDuplicate, imis.ReasonLateRenewal, imis.ReasonRenewalProduct:
 		return err
 	}
 	if code := imis.ErrorCode(err); code == imis.EINVALID || code == imis.ECONFLICT {

@@ -26,7 +26,8 @@ type enquiryView struct {
 	ServiceErr string
 	Asked      bool
 	NotFound   bool
-	FocusCheck bool // the last question was about an item or service: keep the cursor there
+	FocusCheck bool            // the last question was about an item or service: keep the cursor there
+	Number     *numberRuleView // the number's rule, stated and checked as it is typed
 	Answer     *enquiryAnswer
 	Lines      []*lineAnswer // the item's verdict, then the service's
 }
@@ -63,6 +64,7 @@ func (s *server) enquiryPage(w http.ResponseWriter, r *http.Request) {
 	v := enquiryView{CHFID: strings.TrimSpace(store.Searchable(q.Get("chfid"))), Date: strings.TrimSpace(q.Get("date")),
 		Item: strings.TrimSpace(store.Searchable(q.Get("item"))), Service: strings.TrimSpace(store.Searchable(q.Get("service")))}
 	p := s.newPage(r, "enquiry.title", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "enquiry.title"})
+	v.Number = s.numberRuleView(r.Context(), p)
 	code := http.StatusOK
 	if v.CHFID != "" {
 		v.Asked = true
@@ -134,7 +136,7 @@ func (s *server) enquiryAnswer(p *page, e *imis.Enquiry) *enquiryAnswer {
 		FSP: strings.TrimSpace(e.FSPCode + " " + e.FSPName)}
 	for _, c := range e.Covers {
 		ca := coverAnswer{Product: strings.TrimSpace(c.ProductCode + " " + c.ProductName), Status: c.Status,
-			StatusLabel: p.T("enquiry.status." + c.Status), Enroll: c.EnrollDate.String(), Start: c.StartDate.String(),
+			StatusLabel: p.standingText(c.Standing), Enroll: c.EnrollDate.String(), Start: c.StartDate.String(),
 			Effective: c.EffectiveDate.String(), Expiry: c.ExpiryDate.String(), Value: c.PolicyValue.String(),
 			Split: c.DedType == imis.DedTypeSplit,
 			Ded1:  optMoneyText(c.Ded1), Ded2: optMoneyText(c.Ded2), Ceiling1: optMoneyText(c.Ceiling1), Ceiling2: optMoneyText(c.Ceiling2)}

@@ -153,21 +153,24 @@ type enrolChecked struct {
 	policyChecked bool
 }
 
-// checkFamily checks step 1: the register's rules and a village the user may enrol in.
+// checkFamily checks step 1: the register's rules and a village the user may enrol in, picked
+// (its id) or typed (its code).
 func (s *server) checkFamily(ctx context.Context, st *enrolState, c *enrolChecked) {
 	raw := map[string]string{}
 	for _, f := range enrolFamilyFields {
 		raw[f] = st.Family[f]
 	}
 	unstorable(raw, "f.", c.problems)
+	village := s.placeOf(ctx, raw["location_id"])
+	if village != nil {
+		raw["location_id"] = village.ID.String()
+	}
 	v, p := imis.Families.Parse(raw, true)
 	for k, fe := range p {
 		c.problems["f."+k] = fe
 	}
-	if id, ok := v["location_id"].(imis.ID); ok {
-		if _, err := s.DB.FindByID(ctx, imis.Locations, id); err != nil {
-			c.problems.Add("f.location_id", "error.reference_missing")
-		}
+	if village == nil && strings.TrimSpace(raw["location_id"]) != "" {
+		c.problems["f.location_id"] = imis.FieldError{Key: "error.reference_missing"}
 	}
 	c.family = v
 }
@@ -631,12 +634,16 @@ func (s *server) enrolView(r *http.Request, p *page, st *enrolState, c *enrolChe
 		for _, f := range enrolFamilyFields {
 			ff := p.inputField(imis.Families, f, "f."+f, st.Family[f], problems, "f."+f)
 			if f == "location_id" {
-				ff.Options = s.options(ctx, imis.Locations, imis.LocationVillage)
+				ff = s.placeField(ctx, p, ff)
 			}
 			v.Family = append(v.Family, ff)
 		}
 	case 2:
-		hfs := s.options(ctx, imis.HealthFacilities, "")
+		var district imis.ID
+		if village := s.placeOf(ctx, st.Family["location_id"]); village != nil {
+			district = village.DistrictID
+		}
+		hfs, number := s.facilityChoices(ctx, district), s.numberRuleView(ctx, p)
 		rows := st.Members
 		if len(rows) < enrolMaxMembers {
 			rows = append(slices.Clone(rows), map[string]string{}) // room for one more member
@@ -656,7 +663,7 @@ func (s *server) enrolView(r *http.Request, p *page, st *enrolState, c *enrolChe
 					ff.Options = hfs
 				}
 				if f == "chfid" {
-					ff.Hint = p.T("enrol.chfid_hint")
+					ff = number.on(ff)
 				}
 				m.Fields = append(m.Fields, ff)
 			}
@@ -686,7 +693,7 @@ func (s *server) enrolView(r *http.Request, p *page, st *enrolState, c *enrolChe
 		v.Quote = c.quote
 		v.NoPolicy = c.policy == nil
 		if !v.NoPolicy {
-			payers := s.options(ctx, imis.Payers, "")
+			payers := s.options(ctx, imis.Payers)
 			for _, f := range enrolContribFields {
 				ff := p.inputField(imis.Contributions, f, "c."+f, st.Contrib[f], problems, "c."+f)
 				if f == "amount" {

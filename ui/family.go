@@ -150,6 +150,7 @@ func (s *server) familyPolicies(ctx context.Context, p *page, fam *store.Record,
 	}
 	labels := s.refLabels(ctx, imis.Policies, pols)
 	stage, _ := imis.Policies.Field("stage")
+	today := s.DB.Today()
 	var contribs []*store.Record
 	contribPolicy := map[imis.ID]string{}
 	for _, pol := range pols {
@@ -157,7 +158,7 @@ func (s *server) familyPolicies(ctx context.Context, p *page, fam *store.Record,
 		value, _ := pol.Values["value"].(int64)
 		code, name := splitCode(labels[pol.Values.ID("product_id")])
 		row := policyRow{ID: pol.ID.String(), Product: code, ProductName: name, Officer: labels[pol.Values.ID("officer_id")],
-			Stage: p.display(stage, pol.Values["stage"], nil), Status: status, StatusLabel: p.policyStatusLabel(status),
+			Stage: p.display(stage, pol.Values["stage"], nil), Status: status, StatusLabel: p.policyStanding(pol.Values, today),
 			Enroll: dateText(pol.Values["enroll_date"]), Start: dateText(pol.Values["start_date"]), Effective: dateText(pol.Values["effective_date"]),
 			Expiry: dateText(pol.Values["expiry_date"]), Value: moneyText(value),
 			Renewable: imis.Renewable(status),
@@ -218,9 +219,8 @@ func (s *server) familyNotice(ctx context.Context, p *page, r *http.Request) (no
 	if done == "policy_added" || done == "renewed" || done == "contribution_added" || done == "enrolled" {
 		if id, err := imis.ParseID(q.Get("policy")); err == nil {
 			if pol, err := s.DB.FindByID(ctx, imis.Policies, id); err == nil {
-				status, _ := pol.Values["status"].(int64)
 				notice += " " + p.T("family.policy_summary", pol.Values.Text("product_code"), dateText(pol.Values["start_date"]),
-					dateText(pol.Values["expiry_date"]), moneyText(pol.Values["value"]), p.policyStatusLabel(status))
+					dateText(pol.Values["expiry_date"]), moneyText(pol.Values["value"]), p.policyStanding(pol.Values, s.DB.Today()))
 			}
 		}
 	}

@@ -36,8 +36,8 @@ func requiredField(f formField) formField { f.Field.Required = true; return f }
 
 // options returns the pick list of a register for the acting user, empty when it cannot be read
 // (the form then shows an empty list rather than failing).
-func (s *server) options(ctx context.Context, reg *imis.Register, levels string) []store.Option {
-	opts, err := s.DB.Options(ctx, reg, levels, optionLimit)
+func (s *server) options(ctx context.Context, reg *imis.Register) []store.Option {
+	opts, err := s.DB.Options(ctx, reg, optionLimit)
 	if err != nil {
 		s.Log.Warn("options", "register", reg.Name, "err", err)
 	}
@@ -153,15 +153,15 @@ func dateText(v any) string {
 	return ""
 }
 
-// policyStatusLabel names a policy status code with its catalogue label.
-func (p *page) policyStatusLabel(status int64) string {
-	for _, c := range imis.PolicyStatuses {
-		if c.Code == itoa(status) {
-			return p.T(c.Label)
-		}
-	}
-	return itoa(status)
+// policyStanding names how a stored policy stands on day, in the words every screen and the
+// enquiry use for it (imis.StandingOn).
+func (p *page) policyStanding(v imis.Values, day imis.Date) string {
+	status, _ := v["status"].(int64)
+	return p.standingText(imis.StandingOn(status, v.Date("effective_date"), v.Date("expiry_date"), day))
 }
+
+// standingText words a standing as every screen shows it.
+func (p *page) standingText(st imis.PolicyStanding) string { return p.s.StandingText(p.Lang, st) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

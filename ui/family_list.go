@@ -32,6 +32,7 @@ type searchView struct {
 	Insurees []insureeHit
 	Contribs []contribHit
 	CanAdd   bool
+	Number   *numberRuleView // the rule of the insurance numbers the text box searches by
 }
 
 type insureeHit struct {
@@ -88,10 +89,14 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := pageFilter(q)
 	village := strings.TrimSpace(q.Get("location_id"))
-	if _, err := imis.ParseID(village); err == nil {
-		f.Fields["location_id"] = village
-	} else {
-		village = ""
+	var placeMissing bool
+	if village != "" {
+		// A place picked (its id) or typed (its code); one the user cannot see finds no family.
+		chosen := imis.NilID
+		if pl := s.placeOf(ctx, village); pl != nil {
+			chosen = pl.ID
+		}
+		f.Fields["location_id"], placeMissing = chosen.String(), chosen == imis.NilID
 	}
 	fams, total, err := s.DB.Find(ctx, imis.Families, f)
 	if err != nil {
@@ -107,10 +112,13 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := s.newPage(r, "register.families", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.families"})
-	v := searchView{Action: "/families", Query: q, Total: total, CanAdd: u.Can(imis.RightFamilyAdd)}
+	v := searchView{Action: "/families", Query: q, Total: total, CanAdd: u.Can(imis.RightFamilyAdd), Number: s.numberRuleView(ctx, p)}
 	vf := p.inputField(imis.Families, "location_id", "location_id", village, nil, "")
 	vf.Field.Required = false
-	vf.Options = s.options(ctx, imis.Locations, imis.LocationVillage)
+	vf = s.placeField(ctx, p, vf)
+	if placeMissing {
+		vf.Error = p.Err(imis.FieldError{Key: "error.reference_missing"})
+	}
 	v.Filters = []formField{vf}
 	labels := s.refLabels(ctx, imis.Families, fams)
 	ftype, _ := imis.Families.Field("family_type")
@@ -153,16 +161,17 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "register.policies", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.policies"})
-	v := searchView{Action: "/policies", Query: q, Total: total}
+	v := searchView{Action: "/policies", Query: q, Total: total, Number: s.numberRuleView(ctx, p)}
 	statusField := formField{Field: imis.Field{Name: "status", Kind: imis.FieldChoice, Choices: imis.PolicyStatuses}, Name: "status",
 		ID: "f-status", Label: p.fieldLabel(imis.Policies, "status"), Value: raw["status"]}
 	product := p.inputField(imis.Policies, "product_id", "product_id", raw["product_id"], nil, "")
-	product.Field.Required, product.Options = false, s.options(ctx, imis.Products, "")
+	product.Field.Required, product.Options = false, s.options(ctx, imis.Products)
 	officer := p.inputField(imis.Policies, "officer_id", "officer_id", raw["officer_id"], nil, "")
-	officer.Field.Required, officer.Options = false, s.options(ctx, imis.Officers, "")
+	officer.Field.Required, officer.Options = false, s.options(ctx, imis.Officers)
 	v.Filters = []formField{statusField, product, officer}
 	labels := s.refLabels(ctx, imis.Policies, pols)
 	stage, _ := imis.Policies.Field("stage")
+	today := s.DB.Today()
 	for _, pol := range pols {
 		status, _ := pol.Values["status"].(int64)
 		fam := pol.Values.ID("family_id")
@@ -170,7 +179,7 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 		code, name := splitCode(labels[pol.Values.ID("product_id")])
 		v.Policies = append(v.Policies, policyHit{FamilyHref: "/families/" + fam.String(), PolicyHref: "/registers/policies/" + pol.ID.String(),
 			Head: pol.Values.Text("head_chfid"), HeadName: head, Product: code, ProductName: name, Officer: labels[pol.Values.ID("officer_id")],
-			Stage: p.display(stage, pol.Values["stage"], nil), Status: status, StatusLabel: p.policyStatusLabel(status),
+			Stage: p.display(stage, pol.Values["stage"], nil), Status: status, StatusLabel: p.policyStanding(pol.Values, today),
 			Enroll: dateText(pol.Values["enroll_date"]), Start: dateText(pol.Values["start_date"]), Expiry: dateText(pol.Values["expiry_date"]),
 			Value: moneyText(pol.Values["value"])})
 	}
@@ -190,7 +199,7 @@ func (s *server) familyInsureeList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := pageFilter(q)
 	p := s.newPage(r, "register.insurees", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.insurees"})
-	v := searchView{Action: "/insurees", Query: q}
+	v := searchView{Action: "/insurees", Query: q, Number: s.numberRuleView(ctx, p)}
 	for _, name := range []string{"gender", "status"} {
 		fld, _ := imis.Insurees.Field(name)
 		val := strings.TrimSpace(q.Get(name))
@@ -246,9 +255,9 @@ func (s *server) familyContributionList(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	p := s.newPage(r, "register.contributions", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.contributions"})
-	v := searchView{Action: "/contributions", Query: q, Total: total}
+	v := searchView{Action: "/contributions", Query: q, Total: total, Number: s.numberRuleView(ctx, p)}
 	pf := p.inputField(imis.Contributions, "payer_id", "payer_id", payer, nil, "")
-	pf.Field.Required, pf.Options = false, s.options(ctx, imis.Payers, "")
+	pf.Field.Required, pf.Options = false, s.options(ctx, imis.Payers)
 	v.Filters = []formField{pf}
 	labels := s.refLabels(ctx, imis.Contributions, recs)
 	var products []imis.ID

@@ -89,7 +89,10 @@ func (s *server) showMemberForm(w http.ResponseWriter, r *http.Request, status i
 	for _, name := range memberFields {
 		ff := p.inputField(imis.Insurees, name, name, raw[name], problems, name)
 		if name == "hf_id" {
-			ff.Options = s.options(ctx, imis.HealthFacilities, "")
+			ff.Options = s.facilityChoices(ctx, fam.Values.ID("district_id"))
+		}
+		if name == "chfid" {
+			ff = s.numberRuleView(ctx, p).on(ff)
 		}
 		f.Fields = append(f.Fields, ff)
 	}
@@ -254,6 +257,7 @@ func (s *server) memberMove(w http.ResponseWriter, r *http.Request, submit bool)
 	if fe, ok := problems["to_family"]; ok {
 		target.Error = p.Err(fe)
 	}
+	target = s.numberRuleView(ctx, p).on(target)
 	cancelField := formField{Field: imis.Field{Name: "cancel_policies", Kind: imis.FieldBool}, Name: "cancel_policies", ID: "f-cancel-policies",
 		Label: p.T("family.cancel_policies"), Value: "false"}
 	if cancel {
@@ -336,7 +340,7 @@ func (s *server) familyMemberPhoto(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ph, err := photo.Check(data)
+	ph, err := photo.Check(r.Context(), data)
 	var pe *photo.Error
 	if errors.As(err, &pe) {
 		s.showMember(w, r, http.StatusUnprocessableEntity, p.T(pe.Key, pe.Args...))

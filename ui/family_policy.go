@@ -271,11 +271,10 @@ func (s *server) showContributionForm(w http.ResponseWriter, r *http.Request, co
 		return
 	}
 	value, _ := pol.Values["value"].(int64)
-	status, _ := pol.Values["status"].(int64)
 	f := actionForm{Action: "/families/" + fam.ID.String() + "/policies/" + pol.ID.String() + "/contributions",
 		Submit: p.T("family.save_contribution"), Cancel: "/families/" + fam.ID.String(),
 		Intro: []string{p.T("family.contribution_intro", pol.Values.Text("product_code"), dateText(pol.Values["enroll_date"]),
-			p.policyStatusLabel(status), imis.FormatFixed(value, 2), imis.FormatFixed(paid, 2), imis.FormatFixed(max(0, value-paid), 2))}}
+			p.policyStanding(pol.Values, s.DB.Today()), imis.FormatFixed(value, 2), imis.FormatFixed(paid, 2), imis.FormatFixed(max(0, value-paid), 2))}}
 	problems := fieldProblems(err)
 	if d := p.decisionFor(err, "decision", decision); d != nil {
 		f.Decision = d
@@ -285,7 +284,7 @@ func (s *server) showContributionForm(w http.ResponseWriter, r *http.Request, co
 	for _, name := range contributionFields {
 		ff := p.inputField(imis.Contributions, name, name, raw[name], problems, name)
 		if name == "payer_id" {
-			ff.Options = s.options(ctx, imis.Payers, "")
+			ff.Options = s.options(ctx, imis.Payers)
 		}
 		f.Fields = append(f.Fields, ff)
 	}

@@ -254,9 +254,9 @@ func TestMemberPhotoOverBodyLimit(t *testing.T) {
 	}
 }
 
-// TestMemberPhoto uploads photos: a file too large or not an image is refused beside the field
-// with nothing stored; a good one is stored and served, with its thumbnail, to those who may see
-// the insuree, also under its file name for the apps.
+// TestMemberPhoto uploads photos: a file too large, not an image or too large to decode is
+// refused beside the field with nothing stored; a good one is stored and served, with its
+// thumbnail, to those who may see the insuree, also under its file name for the apps.
 func TestMemberPhoto(t *testing.T) {
 	e := webtest.NewEnrolEnv(t)
 	b := e.Login(t, "Admin", "admin123")
@@ -278,6 +278,11 @@ func TestMemberPhoto(t *testing.T) {
 	r = b.UploadPhoto(t, path+"/photo", []byte("this is not an image at all, just some text"))
 	if got := fieldErrorOf(r.Body, "f-photo"); r.Status != http.StatusUnprocessableEntity || got != "The photo must be a JPEG or PNG image." {
 		t.Errorf("not an image: %d %q", r.Status, got)
+	}
+	r = b.UploadPhoto(t, path+"/photo", webtest.BlackPNG(t, 4000, 4000, 16))
+	if got := fieldErrorOf(r.Body, "f-photo"); r.Status != http.StatusUnprocessableEntity ||
+		got != "The photo needs 124 MiB of memory to read, more than the 64 MiB allowed: save it with fewer pixels, or as an 8-bit JPEG." {
+		t.Errorf("16 bits, 4000 x 4000: %d %q", r.Status, got)
 	}
 	if f := photoFile(); f != nil {
 		t.Fatalf("a refused photo was stored: %v", f)

@@ -39,7 +39,7 @@ func TestFacilityForm(t *testing.T) {
 	before := e.Total(t, tok, "health-facilities")
 
 	newPage := b.Get(t, "/registers/health-facilities/new")
-	webtest.Check(t, "new form", newPage, http.StatusOK, `name="code"`, `name="catchments.0.location_id"`, `value="`+d1+`"`)
+	webtest.Check(t, "new form", newPage, http.StatusOK, `name="code"`, `name="catchments.0.location_id"`, `name="location_id"`, `data-place="D"`)
 
 	valid := url.Values{"code": {"HFUI01"}, "name": {"Form Facility"}, "legal_form": {"G"}, "level": {"C"}, "sub_level": {"N"},
 		"location_id": {d1}, "care_type": {"B"}, "email": {"form@example.org"}, "status": {"AC"}, "offline": {"false", "true"},

@@ -15,7 +15,7 @@ func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, errKey string) {
-	token := httpx.IssueLoginCSRF(w, r)
+	token := s.IssueLoginCSRF(w, r)
 	p := s.newPage(r, "login.title")
 	p.CSRF = token
 	p.Data = map[string]string{"Next": httpx.SafeNext(r.FormValue("next")), "Error": errKey, "Login": r.PostFormValue("login")}
@@ -30,10 +30,11 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, "error.csrf")
 		return
 	}
-	if !s.LimitLogin(w, r) {
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	attempt, ok := s.StartLogin(w, r, login)
+	if !ok {
 		return
 	}
-	login := strings.TrimSpace(r.PostFormValue("login"))
 	if !store.StorableText(login) {
 		s.renderLogin(w, r, http.StatusUnauthorized, "error.bad_credentials") // no stored login has such bytes
 		return
@@ -49,6 +50,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusUnauthorized, "error.bad_credentials")
 		return
 	}
+	attempt.Succeeded()
 	if err := s.StartSession(w, r, u.ID); err != nil {
 		s.fail(w, r, err)
 		return

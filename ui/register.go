@@ -78,11 +78,11 @@ func (s *server) registerList(w http.ResponseWriter, r *http.Request) {
 			v.Filters = append(v.Filters, ff)
 		}
 	}
-	labels := s.refLabels(r.Context(), reg, recs)
+	labels, today := s.refLabels(r.Context(), reg, recs), s.DB.Today()
 	for _, rec := range recs {
 		row := listRow{Href: "/registers/" + reg.Name + "/" + rec.ID.String()}
 		for _, c := range v.Columns {
-			row.Cells = append(row.Cells, p.display(c, rec.Values[c.Name], labels))
+			row.Cells = append(row.Cells, p.recordValue(reg, c, rec.Values, labels, today))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -156,6 +156,15 @@ func (p *page) display(f imis.Field, v any, labels map[imis.ID]string) string {
 	return f.Format(v)
 }
 
+// recordValue renders a field of a record for reading on day: a policy's status reads as on the
+// family page and in the enquiry (policyStanding), any other field as display shows it.
+func (p *page) recordValue(reg *imis.Register, f imis.Field, v imis.Values, labels map[imis.ID]string, day imis.Date) string {
+	if reg == imis.Policies && f.Name == "status" {
+		return p.policyStanding(v, day)
+	}
+	return p.display(f, v[f.Name], labels)
+}
+
 // recordView shows one record: its values, child rows, versions and audit trail.
 type recordView struct {
 	Reg      *imis.Register
@@ -203,7 +212,7 @@ func (s *server) registerView(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var rec *store.Record
-	asOf := r.URL.Query().Get("as_of")
+	asOf, day := r.URL.Query().Get("as_of"), s.DB.Today()
 	if asOf != "" {
 		d, perr := imis.ParseDate(asOf)
 		if perr != nil {
@@ -211,6 +220,7 @@ func (s *server) registerView(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rec, err = s.DB.FindAsOf(ctx, reg, id, d)
+		day = d
 	} else {
 		rec, err = s.DB.FindByID(ctx, reg, id)
 	}
@@ -224,7 +234,7 @@ func (s *server) registerView(w http.ResponseWriter, r *http.Request) {
 		CanEdit: p.User.Can(reg.Rights.Edit), CanDel: p.User.Can(reg.Rights.Delete)}
 	labels := s.refLabels(ctx, reg, []*store.Record{rec})
 	v.Sections = sections(p, reg.Fields, func(f imis.Field) (shownValue, bool) {
-		return shownValue{Label: p.fieldLabel(reg, f.Name), Value: p.display(f, rec.Values[f.Name], labels)}, true
+		return shownValue{Label: p.fieldLabel(reg, f.Name), Value: p.recordValue(reg, f, rec.Values, labels, day)}, true
 	})
 	for _, c := range reg.Children {
 		sc := shownChild{Label: p.T("child." + reg.Name + "." + c.Name)}

@@ -20,8 +20,10 @@ type formField struct {
 	Value   string
 	Error   string
 	Options []store.Option
-	Large   bool // a reference typed as a code
+	Large   bool       // a reference typed as a code
+	Place   *placeView // a reference to a location, typed or picked
 	Hint    string
+	Number  *numberRuleView // an insurance number, checked against the scheme's rule as it is typed
 	// ReadOnly: the system computes the field, so the form shows its current value (Shown) as
 	// text, never as an input that would look editable.
 	ReadOnly bool
@@ -133,12 +135,22 @@ func (s *server) formField(ctx context.Context, p *page, reg *imis.Register, f i
 	}
 	if f.Kind == imis.FieldRef {
 		target := imis.RegisterByName(f.Ref)
-		if target.Large {
+		switch {
+		case target == imis.Locations:
+			ff = s.placeField(ctx, p, ff)
+		case target.Large:
 			ff.Large = true
 			ff.Hint = p.T("form.type_code")
-		} else if opts, err := s.DB.Options(ctx, target, f.Levels, optionLimit); err == nil {
-			ff.Options = opts
+		case reg == imis.Insurees && target == imis.HealthFacilities:
+			ff.Options = s.facilityChoices(ctx, imis.NilID)
+		default:
+			if opts, err := s.DB.Options(ctx, target, optionLimit); err == nil {
+				ff.Options = opts
+			}
 		}
+	}
+	if reg == imis.Insurees && name == "chfid" {
+		ff = s.numberRuleView(ctx, p).on(ff)
 	}
 	return ff
 }
@@ -259,7 +271,7 @@ func (s *server) formAction(w http.ResponseWriter, r *http.Request, reg *imis.Re
 			for _, row := range in.Rows[c.Name] {
 				have[row[f.Name]] = true
 			}
-			opts, err := s.DB.Options(r.Context(), target, "", 100000)
+			opts, err := s.DB.Options(r.Context(), target, 100000)
 			if err != nil {
 				s.fail(w, r, err)
 				return true
@@ -412,9 +424,11 @@ func (f formField) IsMask() bool { return f.Field.Kind == imis.FieldMask }
 func (f formField) IsChoice() bool {
 	return f.Field.Kind == imis.FieldChoice || (f.Field.Kind == imis.FieldInt && len(f.Field.Choices) > 0)
 }
-func (f formField) IsDate() bool      { return f.Field.Kind == imis.FieldDate }
-func (f formField) IsEmail() bool     { return f.Field.Kind == imis.FieldEmail }
-func (f formField) IsRefSelect() bool { return f.Field.Kind == imis.FieldRef && !f.Large }
+func (f formField) IsDate() bool  { return f.Field.Kind == imis.FieldDate }
+func (f formField) IsEmail() bool { return f.Field.Kind == imis.FieldEmail }
+func (f formField) IsRefSelect() bool {
+	return f.Field.Kind == imis.FieldRef && !f.Large && f.Place == nil
+}
 func (f formField) IsNumber() bool {
 	switch f.Field.Kind {
 	case imis.FieldInt, imis.FieldDecimal, imis.FieldMoney, imis.FieldRight:

@@ -57,12 +57,22 @@ var funcs = template.FuncMap{
 	"pager": func(pages, number int, prev, next string) pagerView {
 		return pagerView{Pages: pages, Number: number, Prev: prev, Next: next}
 	},
-	"search": func(action, label string) searchBox { return searchBox{Action: action, Label: label} },
+	"search": func(action, label string, number ...*numberRuleView) searchBox {
+		b := searchBox{Action: action, Label: label}
+		if len(number) > 0 {
+			b.Number = number[0]
+		}
+		return b
+	},
 }
 
 // searchBox is what the shared "searchform" partial needs beyond the page's Query and Filters:
-// where the search goes and the catalogue key of its text box's label.
-type searchBox struct{ Action, Label string }
+// where the search goes, the catalogue key of its text box's label and, for a search by
+// insurance number, the numbers' rule.
+type searchBox struct {
+	Action, Label string
+	Number        *numberRuleView
+}
 
 // pagerView is what the shared "pager" partial shows under a list.
 type pagerView struct {
@@ -114,12 +124,14 @@ func (s *server) renderBlock(w http.ResponseWriter, status int, view, block stri
 	_, _ = buf.WriteTo(w)
 }
 
-// fail renders an error page; internal errors are logged and never shown in detail.
+// fail renders an error page; internal errors and an unavailable database are logged, and the
+// former never shown in detail.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := httpx.Status(err)
-	if code == http.StatusInternalServerError {
+	if code >= http.StatusInternalServerError {
 		s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 	}
+	httpx.SetRetryAfter(w, code)
 	p := s.newPage(r, "error.title")
 	var e *imis.Error
 	msg := imis.FieldError{Key: "error.internal"}

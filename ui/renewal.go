@@ -84,7 +84,7 @@ func (s *server) renewalsPage(w http.ResponseWriter, r *http.Request) {
 		v.Query = officer.String()
 	}
 	v.Officer = formField{Field: imis.Field{Name: "officer", Kind: imis.FieldRef, Ref: "officers"}, Name: "officer", ID: "f-officer",
-		Label: p.fieldLabel(imis.Policies, "officer_id"), Value: v.Query, Options: s.options(ctx, imis.Officers, "")}
+		Label: p.fieldLabel(imis.Policies, "officer_id"), Value: v.Query, Options: s.options(ctx, imis.Officers)}
 	for _, d := range due {
 		row := renewalRow{PolicyID: d.PolicyUUID.String(), FamilyHref: "/families/" + d.FamilyID.String(), CHFID: d.CHFID,
 			Name: strings.TrimSpace(d.LastName + " " + d.OtherNames), Village: d.VillageName,
@@ -103,9 +103,8 @@ func (s *server) renewalsPage(w http.ResponseWriter, r *http.Request) {
 		v.Notice = p.T("family.done.renewed")
 		if id, err := imis.ParseID(q.Get("policy")); err == nil {
 			if pol, err := s.DB.FindByID(ctx, imis.Policies, id); err == nil {
-				status, _ := pol.Values["status"].(int64)
 				v.Notice += " " + p.T("renewal.summary", pol.Values.Text("head_chfid"), pol.Values.Text("product_code"),
-					dateText(pol.Values["start_date"]), dateText(pol.Values["expiry_date"]), moneyText(pol.Values["value"]), p.policyStatusLabel(status))
+					dateText(pol.Values["start_date"]), dateText(pol.Values["expiry_date"]), moneyText(pol.Values["value"]), p.policyStanding(pol.Values, s.DB.Today()))
 				v.Family = "/families/" + pol.Values.ID("family_id").String()
 			}
 		}

@@ -22,8 +22,23 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case imis.ETOOMANY:
 		return http.StatusTooManyRequests
+	case imis.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// retryAfterSeconds is how long a client should wait before sending again a request that found
+// the database unavailable: about as long as the database takes to restart.
+const retryAfterSeconds = "5"
+
+// SetRetryAfter tells the client of an answer with status when to send the request again. Only a
+// 503 is worth sending again unchanged: the database could not be reached, and nothing was wrong
+// with the request.
+func SetRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 }
 
 // AsError returns the domain error inside err, or nil.

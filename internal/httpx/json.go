@@ -39,7 +39,9 @@ func (k *Kit) WriteJSONError(w http.ResponseWriter, lang string, err error) {
 	} else {
 		body.Error.Message = k.Cat.T(lang, "error.internal")
 	}
-	WriteJSON(w, Status(err), body)
+	status := Status(err)
+	SetRetryAfter(w, status)
+	WriteJSON(w, status, body)
 }
 
 // WriteJSON encodes v into a pooled buffer and sends it with its length in one write, rather than

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Kit struct {
 	Now func() time.Time
 	// HashPassword hashes a password that a user record is saved with.
 	HashPassword func(string) string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For, Forwarded and
+	// X-Forwarded-Proto headers are believed; everyone else's are ignored.
+	TrustedProxies []netip.Prefix
 
 	secret  []byte // signs bearer tokens
 	limiter *auth.RateLimiter

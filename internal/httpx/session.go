@@ -7,13 +7,15 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/auth"
 	"github.com/openimis-go/openimis/store"
 )
 
@@ -65,7 +67,12 @@ func (k *Kit) BrowserUpload(h, tooLarge http.HandlerFunc) http.Handler { return 
 
 func (k *Kit) browser(h, tooLarge http.HandlerFunc) http.Handler {
 	return crossOrigin.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess := k.cookieSession(r)
+		sess, err := k.cookieSession(r)
+		if err != nil {
+			SetRetryAfter(w, http.StatusServiceUnavailable)
+			http.Error(w, k.Cat.T(k.Lang(r, nil), "error.unavailable"), http.StatusServiceUnavailable)
+			return
+		}
 		if sess == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -100,9 +107,10 @@ func (k *Kit) browser(h, tooLarge http.HandlerFunc) http.Handler {
 func (k *Kit) API(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var user *imis.User
+		var err error
 		if token, ok := Bearer(r); ok {
-			user = k.TokenUser(r.Context(), token)
-		} else if sess := k.cookieSession(r); sess != nil {
+			user, err = k.TokenUser(r.Context(), token)
+		} else if sess, serr := k.cookieSession(r); sess != nil {
 			// A session cookie is a browser's credential, so its unsafe requests get the forms'
 			// cross-origin check as well as the CSRF header; a bearer token is sent by no browser
 			// on its own and needs neither.
@@ -111,6 +119,12 @@ func (k *Kit) API(h http.HandlerFunc) http.Handler {
 				return
 			}
 			user = sess.User
+		} else {
+			err = serr
+		}
+		if err != nil {
+			k.WriteJSONError(w, "en", err)
+			return
 		}
 		if user == nil {
 			k.WriteJSONError(w, "en", imis.Errorf(imis.EUNAUTHORIZED, "error.login_required"))
@@ -120,25 +134,29 @@ func (k *Kit) API(h http.HandlerFunc) http.Handler {
 	})
 }
 
-func (k *Kit) cookieSession(r *http.Request) *store.Session {
+// cookieSession returns the session of the request's cookie, nil when it has none or it is no
+// longer valid. Its error says that the database could not be asked, which is no reason to send
+// the user back to the login.
+func (k *Kit) cookieSession(r *http.Request) (*store.Session, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return nil
+		return nil, nil
 	}
 	sess, err := k.DB.FindSession(r.Context(), hashToken(c.Value))
-	if err != nil {
-		return nil
+	if imis.ErrorCode(err) == imis.EUNAVAILABLE {
+		return nil, err
 	}
-	return sess
+	return sess, nil
 }
 
-// TokenUser returns the user of a valid bearer token, or nil.
-func (k *Kit) TokenUser(ctx context.Context, token string) *imis.User {
+// TokenUser returns the user of a valid bearer token, nil for any other token. Its error says
+// that the database could not be asked, which does not make the token invalid.
+func (k *Kit) TokenUser(ctx context.Context, token string) (*imis.User, error) {
 	u, err := k.users.load(ctx, k.DB, k.secret, token, k.Now())
-	if err != nil {
-		return nil
+	if imis.ErrorCode(err) == imis.EUNAVAILABLE {
+		return nil, err
 	}
-	return u
+	return u, nil
 }
 
 // Bearer returns the token of an "Authorization: Bearer" header; the scheme word is matched
@@ -164,31 +182,57 @@ func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
-// clientIP is the address a login attempt counts against.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// LoginAttempt is one password check, counted against the client's address and the login name
+// until it succeeds: only failed logins use up the rate limit.
+type LoginAttempt struct {
+	limiter *auth.RateLimiter
+	at      time.Time
+	keys    []string
 }
 
-// LimitLogin applies the per-address login rate limit, answering 429 with Retry-After; it
-// reports whether the attempt may go ahead.
-func (k *Kit) LimitLogin(w http.ResponseWriter, r *http.Request) bool {
-	ok, wait := k.limiter.Allow(clientIP(r), k.Now())
+// StartLogin applies the login rate limit of the client's address and of the login name,
+// answering 429 with Retry-After when either has had too many failed attempts; it reports whether
+// the password check may go ahead. Counting by login name too slows a guesser who spreads one
+// account's attempts over many addresses.
+func (k *Kit) StartLogin(w http.ResponseWriter, r *http.Request, login string) (*LoginAttempt, bool) {
+	a := &LoginAttempt{limiter: k.limiter, at: k.Now(), keys: []string{addressKey(k.ClientAddr(r)), loginKey(login)}}
+	ok, wait := k.limiter.Allow(a.at, a.keys...)
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		http.Error(w, k.Cat.T(k.Lang(r, nil), "error.too_many_attempts"), http.StatusTooManyRequests)
+		return nil, false
 	}
-	return ok
+	return a, true
+}
+
+// Succeeded gives a login attempt whose password was right back to the budget.
+func (a *LoginAttempt) Succeeded() { a.limiter.Refund(a.at, a.keys...) }
+
+// addressKey is the rate limit's key of a client address. An IPv6 client is usually given a whole
+// /64, so its addresses share one budget.
+func addressKey(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() {
+		p, _ := a.Prefix(64)
+		return "address " + p.String()
+	}
+	return "address " + addr
+}
+
+// loginKey is the rate limit's key of a login name: case-folded so that variants share a budget,
+// and cut short since no login is that long, so a huge name cannot swell the limiter.
+func loginKey(login string) string {
+	login = strings.ToLower(strings.TrimSpace(login))
+	if len(login) > 100 {
+		login = login[:100]
+	}
+	return "login " + login
 }
 
 // IssueLoginCSRF sets the login form's CSRF token as a cookie and returns it for the form: a
 // double-submit token, since there is no session yet to hold one.
-func IssueLoginCSRF(w http.ResponseWriter, r *http.Request) string {
+func (k *Kit) IssueLoginCSRF(w http.ResponseWriter, r *http.Request) string {
 	token := newToken()
-	setSessionCookie(w, r, loginCSRFCookie, token, 3600)
+	k.setCookie(w, r, loginCSRFCookie, token, 3600)
 	return token
 }
 
@@ -205,8 +249,8 @@ func (k *Kit) StartSession(w http.ResponseWriter, r *http.Request, userID imis.I
 	if _, err := k.DB.CreateSession(r.Context(), userID, hashToken(token)); err != nil {
 		return err
 	}
-	setSessionCookie(w, r, sessionCookie, token, int(store.SessionLifetime.Seconds()))
-	setSessionCookie(w, r, loginCSRFCookie, "", -1)
+	k.setCookie(w, r, sessionCookie, token, int(store.SessionLifetime.Seconds()))
+	k.setCookie(w, r, loginCSRFCookie, "", -1)
 	return nil
 }
 
@@ -215,10 +259,10 @@ func (k *Kit) EndSession(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		_ = k.DB.DeleteSession(r.Context(), hashToken(c.Value))
 	}
-	setSessionCookie(w, r, sessionCookie, "", -1)
+	k.setCookie(w, r, sessionCookie, "", -1)
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+func (k *Kit) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: k.viaHTTPS(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -83,6 +84,68 @@ func NewDSN(tb testing.TB) string {
 	return withDatabase(admin, name)
 }
 
+// EndConnections ends every connection to the PostgreSQL database of dsn, as a restart of the
+// server does, from a connection to the server's own database, and returns how many it ended.
+// SQLite has no server whose connections could end, so there it ends none.
+func EndConnections(tb testing.TB, dsn string) int {
+	tb.Helper()
+	if !store.IsPostgres(dsn) {
+		return 0
+	}
+	db, err := sql.Open("pgx", os.Getenv(DSNEnv))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", databaseName(dsn))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var ended bool
+		if err := rows.Scan(&ended); err != nil {
+			tb.Fatal(err)
+		}
+		if ended {
+			n++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// AllowConnections makes the PostgreSQL database of dsn accept new connections, or refuse them
+// all as a server does while it restarts. It does nothing on SQLite.
+func AllowConnections(tb testing.TB, dsn string, allow bool) {
+	tb.Helper()
+	if !store.IsPostgres(dsn) {
+		return
+	}
+	if err := adminExec(os.Getenv(DSNEnv), fmt.Sprintf("ALTER DATABASE %s WITH ALLOW_CONNECTIONS %t", databaseName(dsn), allow)); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Exec runs statements on the PostgreSQL database of dsn over a connection of its own, for a test
+// that makes the server behave as the store never asks it to.
+func Exec(tb testing.TB, dsn string, stmts ...string) {
+	tb.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			tb.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
 // makeTemplate creates and migrates one template database per test binary (package); each test
 // then clones it, which is much faster than migrating every time.
 func makeTemplate(admin string) (string, error) {
@@ -115,6 +178,14 @@ func adminExec(admin, stmt string) error {
 	defer db.Close()
 	_, err = db.Exec(stmt)
 	return err
+}
+
+func databaseName(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, "/")
 }
 
 func withDatabase(dsn, name string) string {

@@ -63,6 +63,29 @@ func (e *Env) Login(t *testing.T, login, password string) *Browser {
 	return b
 }
 
+// FormLoginWith logs in through the form, sending headers with both requests as a reverse proxy
+// in front of the server would, and returns the answer to the form. It carries the form's cookie
+// itself, since a cookie jar keeps a Secure cookie away from plain HTTP.
+func (e *Env) FormLoginWith(t *testing.T, headers map[string]string, login, password string) Response {
+	t.Helper()
+	page := e.Do(t, nil, http.MethodGet, "/login", headers, "")
+	m := csrfInput.FindStringSubmatch(page.Body)
+	if page.Status != http.StatusOK || m == nil {
+		t.Fatalf("GET /login: %d", page.Status)
+	}
+	post := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for k, v := range headers {
+		post[k] = v
+	}
+	for _, c := range page.Resp.Cookies() {
+		if c.Name == "imis_login_csrf" {
+			post["Cookie"] = c.Name + "=" + c.Value
+		}
+	}
+	form := url.Values{"login": {login}, "password": {password}, "csrf_token": {m[1]}}
+	return e.Do(t, nil, http.MethodPost, "/login", post, form.Encode())
+}
+
 // Get fetches a page with the browser's cookies.
 func (b *Browser) Get(t *testing.T, path string) Response {
 	t.Helper()

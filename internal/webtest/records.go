@@ -2,9 +2,12 @@ package webtest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -205,10 +208,19 @@ func EnrolledFamily(t *testing.T, e *Env, base int) (imis.ID, []imis.ID) {
 // wizard's single store call, and returns the head's number.
 func ActiveFamily(t *testing.T, e *Env, base int) string {
 	t.Helper()
+	chfid, _ := PaidFamily(t, e, base, "NBC01")
+	return chfid
+}
+
+// PaidFamily enrols a family of three in village R1D1W1V1 with a policy of product paid in full
+// today, and returns the head's number and the family. Paid for RFC01, whose next cycle starts
+// on 2026-07-01, the policy is Active with its cover still to come.
+func PaidFamily(t *testing.T, e *Env, base int, product string) (string, imis.ID) {
+	t.Helper()
 	ctx := imis.SystemContext(context.Background())
 	fam, _ := EnrolledFamily(t, e, base)
 	today := MustDate(t, BaseTime.Format(time.DateOnly))
-	pol, err := e.DB.Create(ctx, imis.Policies, imis.Values{"family_id": fam, "product_id": e.IDOf(t, imis.Products, "NBC01"),
+	pol, err := e.DB.Create(ctx, imis.Policies, imis.Values{"family_id": fam, "product_id": e.IDOf(t, imis.Products, product),
 		"officer_id": e.IDOf(t, imis.Officers, "EO0101"), "enroll_date": today, "is_offline": false}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +229,7 @@ func ActiveFamily(t *testing.T, e *Env, base int) string {
 		"pay_date": today, "pay_type": "C", "is_photo_fee": false, "is_offline": false}, nil); err != nil {
 		t.Fatal(err)
 	}
-	return FreeCHFID(base)
+	return FreeCHFID(base), fam
 }
 
 // CoveredService returns the code of a service the demo products cover.
@@ -254,4 +266,37 @@ func PhotoPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// BlackPNG is a black w x h RGB photo with depth bits per sample (8 or 16), written a row at a
+// time. It compresses about a thousandfold: 4000 x 4000 at 16 bits is under 100 KB of PNG and
+// 128 MB decoded, the way an upload can try to exhaust the server's memory.
+func BlackPNG(t testing.TB, w, h, depth int) []byte {
+	t.Helper()
+	var idat bytes.Buffer
+	z := zlib.NewWriter(&idat)
+	row := make([]byte, 1+3*depth/8*w) // filter type 0, then the samples
+	for range h {
+		if _, err := z.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = byte(depth), 2 // colour type 2: RGB
+	out := []byte("\x89PNG\r\n\x1a\n")
+	for _, c := range []struct {
+		typ  string
+		data []byte
+	}{{"IHDR", ihdr}, {"IDAT", idat.Bytes()}, {"IEND", nil}} {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(c.data)))
+		body := append([]byte(c.typ), c.data...)
+		out = append(out, body...)
+		out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(body))
+	}
+	return out
 }

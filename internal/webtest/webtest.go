@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/app"
 	"github.com/openimis-go/openimis/demo"
+	"github.com/openimis-go/openimis/internal/httpx"
 	"github.com/openimis-go/openimis/internal/testdb"
 	"github.com/openimis-go/openimis/store"
 )
@@ -59,10 +61,13 @@ var BaseTime = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 // Env is one real server over one real database, reached through a real socket.
 type Env struct {
 	DB     *store.DB
+	DSN    string // the database's, for a test that reaches it besides the server
 	Server *httptest.Server
 	Clock  *Clock
 	client *http.Client
 	logs   *SyncBuffer
+	// proxies are the server's trusted reverse proxies.
+	proxies []netip.Prefix
 }
 
 // SyncBuffer is an output that a running server or command writes while the test reads it.
@@ -86,7 +91,7 @@ func (l *SyncBuffer) String() string {
 // NewEnv starts a server over a fresh database; withDemo fills it with the demo scheme first.
 func NewEnv(t *testing.T, withDemo bool) *Env {
 	t.Helper()
-	db := testdb.Open(t)
+	db, dsn := testdb.OpenDSN(t)
 	clk := &Clock{t: BaseTime}
 	db.Now = clk.Now
 	if withDemo {
@@ -94,7 +99,7 @@ func NewEnv(t *testing.T, withDemo bool) *Env {
 			t.Fatal(err)
 		}
 	}
-	e := &Env{DB: db, Clock: clk}
+	e := &Env{DB: db, DSN: dsn, Clock: clk}
 	e.startServer(t)
 	return e
 }
@@ -107,13 +112,13 @@ const EnrolFamilies = 30
 // insurance numbers follow the demo's rule (nine digits, mod-7 check digit).
 func NewEnrolEnv(t *testing.T) *Env {
 	t.Helper()
-	db := testdb.Open(t)
+	db, dsn := testdb.OpenDSN(t)
 	clk := &Clock{t: BaseTime}
 	db.Now = clk.Now
 	if _, err := demo.Build(imis.SystemContext(context.Background()), db, demo.Options{Seed: 1, Families: EnrolFamilies}); err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{DB: db, Clock: clk}
+	e := &Env{DB: db, DSN: dsn, Clock: clk}
 	e.startServer(t)
 	return e
 }
@@ -121,13 +126,30 @@ func NewEnrolEnv(t *testing.T) *Env {
 // NewRestEnv starts a server over a demo scheme with families enrolled in it.
 func NewRestEnv(t *testing.T, families int) *Env {
 	t.Helper()
-	db := testdb.Open(t)
+	db, dsn := testdb.OpenDSN(t)
 	clk := &Clock{t: BaseTime}
 	db.Now = clk.Now
 	if _, err := demo.Build(imis.SystemContext(context.Background()), db, demo.Options{Seed: 1, Families: families}); err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{DB: db, Clock: clk}
+	e := &Env{DB: db, DSN: dsn, Clock: clk}
+	e.startServer(t)
+	return e
+}
+
+// NewProxyEnv starts a server over an empty scheme that believes the forwarding headers of the
+// peers in trustedProxies, a list as --trusted-proxies takes it. The tests' own requests come from
+// 127.0.0.1, so trusting it puts the tests in a reverse proxy's place.
+func NewProxyEnv(t *testing.T, trustedProxies string) *Env {
+	t.Helper()
+	proxies, err := httpx.ParseTrustedProxies(trustedProxies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, dsn := testdb.OpenDSN(t)
+	clk := &Clock{t: BaseTime}
+	db.Now = clk.Now
+	e := &Env{DB: db, DSN: dsn, Clock: clk, proxies: proxies}
 	e.startServer(t)
 	return e
 }
@@ -137,7 +159,7 @@ func (e *Env) startServer(t *testing.T) {
 	t.Helper()
 	e.logs = &SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	h, err := app.NewHandler(context.Background(), log, e.DB, app.HandlerConfig{Now: e.Clock.Now})
+	h, err := app.NewHandler(context.Background(), log, e.DB, app.HandlerConfig{Now: e.Clock.Now, TrustedProxies: e.proxies})
 	if err != nil {
 		t.Fatal(err)
 	}
