@@ -165,6 +165,51 @@ func TestLinkedLoginRoleFollowsItsRegister(t *testing.T) {
 	}
 }
 
+// TestLinkedLoginNeverTakesOverAnotherAccount: an officer whose code is another user's login is
+// refused, and that user keeps its roles and password; the officer's own login is refreshed.
+func TestLinkedLoginNeverTakesOverAnotherAccount(t *testing.T) {
+	e := newGrantEnv(t)
+	scheme := e.role(t, "Scheme Administrator")
+	victim := mustCreate(t, e.ctx, e.db, imis.Users, map[string]string{"login": "EO7", "last_name": "Scheme", "other_names": "Admin"},
+		userRows([]imis.ID{scheme}, e.tr.d1))
+	ctx := e.actAs(t, "officers", scheme)
+	officer := func(hash string) (imis.Values, map[string][]imis.Values) {
+		v, p := imis.Officers.Parse(map[string]string{"code": "EO7", "last_name": "Officer", "other_names": "Seven",
+			"location_id": e.tr.d1.String(), "has_login": "true"}, true)
+		if err := p.Err(); err != nil {
+			t.Fatal(err)
+		}
+		v["password_hash"] = hash
+		return v, map[string][]imis.Values{"villages": {{"location_id": e.tr.v1}}}
+	}
+	v, children := officer("officer-hash")
+	_, err := e.db.Create(ctx, imis.Officers, v, children)
+	refusedOn(t, "an officer named like another user's login", err, "code", "error.login_taken")
+	if u, err := e.db.LoadUser(e.ctx, victim.ID); err != nil || len(u.Roles) != 1 || u.Roles[0].ID != scheme {
+		t.Errorf("the other user's roles after the refusal: %+v %v", u, err)
+	}
+
+	// Once that login is gone, the officer gets it, and a later save refreshes the same account.
+	if err := e.db.Delete(e.ctx, imis.Users, victim.ID, victim.Version); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := e.db.Create(ctx, imis.Officers, v, children)
+	if err != nil {
+		t.Fatalf("officer with a free login: %v", err)
+	}
+	first, err := e.db.UserIDByLogin(e.ctx, "EO7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ = officer("new-hash")
+	if _, err := e.db.Update(ctx, imis.Officers, rec.ID, rec.Version, v, children); err != nil {
+		t.Fatalf("saving the officer again: %v", err)
+	}
+	if again, err := e.db.UserIDByLogin(e.ctx, "EO7"); err != nil || again != first {
+		t.Errorf("the officer's login after a second save: %v %v, want %v", again, err, first)
+	}
+}
+
 // TestRoleGrantLimitedToEditorsRights: a role editor who is not an administrator adds to a role,
 // or brings back into force by unblocking it, only rights they hold; what a role already carries
 // may stay.

@@ -391,6 +391,16 @@ func saveLinkedLogin(ctx context.Context, tx *Tx, reg *imis.Register, systemRole
 	} else if err != nil {
 		return err
 	}
+	// Only the officer's own login may be refreshed: any other account of that name would lose its
+	// roles and get a password its owner does not know.
+	var otherRoles int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM user_roles WHERE owner_id = $1 AND role_id <> $2 AND validity_to IS NULL",
+		existing, roleID).Scan(&otherRoles); err != nil {
+		return err
+	}
+	if otherRoles > 0 {
+		return fieldError("code", "error.login_taken", r.Values["code"])
+	}
 	_, err = tx.update(ctx, imis.Users, existing, version, v, children, saveOptions{linkedRole: roleID})
 	return err
 }
