@@ -146,7 +146,7 @@ var Policies = &Register{
 	Name: "policies", Table: "policies", Code: "head_chfid", Title: "product_code", WireID: true, Large: true,
 	Rights: CRUDRights{RightPolicySearch, RightPolicyAdd, RightPolicyEdit, RightPolicyDelete},
 	Scope:  Scope{Kind: ScopeDistrict, Column: "district_id"},
-	Order:  "enroll_date DESC, t.head_chfid",
+	Order:  "enroll_date DESC, head_chfid",
 	Fields: []Field{
 		computed(listed(text("head_chfid", 50))),
 		computed(listed(text("product_code", 8))),
@@ -171,7 +171,7 @@ var Contributions = &Register{
 	Name: "contributions", Table: "premiums", Code: "receipt", Title: "head_chfid", WireID: true,
 	Rights: CRUDRights{RightContributionSearch, RightContributionAdd, RightContributionEdit, RightContributionDelete},
 	Scope:  Scope{Kind: ScopeDistrict, Column: "district_id"},
-	Order:  "pay_date DESC, t.receipt",
+	Order:  "pay_date DESC, receipt",
 	Fields: []Field{
 		{Name: "policy_id", Kind: FieldRef, Ref: "policies", Required: true, Immutable: true, Filter: true},
 		{Name: "payer_id", Kind: FieldRef, Ref: "payers", Filter: true},

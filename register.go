@@ -23,7 +23,7 @@ type Register struct {
 	Title    string // field naming the record in lists and references
 	WireID   bool   // records carry the int64 id that the mobile REST API speaks
 	Large    bool   // referenced by typing a code rather than choosing from a list
-	Order    string // ORDER BY of searches
+	Order    string // the fields searches sort by, separated by commas, each optionally followed by DESC
 	Check    func(v Values, p Problems)
 }
 

@@ -64,17 +64,26 @@ func (s *server) apiList(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	f := httpx.FilterFrom(r.URL.Query(), reg)
-	recs, total, err := s.DB.Find(r.Context(), reg, f)
+	found, err := s.DB.Search(r.Context(), reg, httpx.FilterFrom(r.URL.Query(), reg))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	items := make([]map[string]any, 0, len(recs))
-	for _, rec := range recs {
+	items := make([]map[string]any, 0, len(found.Records))
+	for _, rec := range found.Records {
 		items = append(items, recordJSON(reg, rec))
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"total": total, "page": f.Page.Number, "size": f.Page.Size, "items": items})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"total": found.Total, "total_exact": !found.More, "page": found.Page.Number,
+		"size": found.Page.Size, "items": items, "next": cursorJSON(found.Next), "previous": cursorJSON(found.Prev)})
+}
+
+// cursorJSON is a page's "next" or "previous": the record id to send as "after" or "before" for
+// that page, or null when there is none.
+func cursorJSON(id imis.ID) any {
+	if id == imis.NilID {
+		return nil
+	}
+	return id
 }
 
 func (s *server) apiGet(w http.ResponseWriter, r *http.Request) {

@@ -199,9 +199,23 @@ func TestRegistersAPI(t *testing.T) {
 		r := e.API(t, tok, "GET", "/api/registers/health-facilities?q=hf010&size=2&page=1", "")
 		webtest.Check(t, "search", r, http.StatusOK, `"HF0101"`)
 		m := webtest.Object(t, r.Body)
-		if webtest.Num(t, m["total"]) != 3 || webtest.Num(t, m["size"]) != 2 || len(webtest.RowsOf(t, m, "items")) != 2 {
-			t.Errorf("search page: total %v size %v items %d", m["total"], m["size"], len(webtest.RowsOf(t, m, "items")))
+		if webtest.Num(t, m["total"]) != 3 || m["total_exact"] != true || webtest.Num(t, m["size"]) != 2 || len(webtest.RowsOf(t, m, "items")) != 2 ||
+			m["previous"] != nil || m["next"] != webtest.RowsOf(t, m, "items")[1]["id"] {
+			t.Errorf("search page: %v", m)
 		}
+		// The next page continues after the last record of this one, and leads back before its first.
+		r = e.API(t, tok, "GET", "/api/registers/health-facilities?q=hf010&size=2&page=2&after="+m["next"].(string), "")
+		next := webtest.Object(t, r.Body)
+		items := webtest.RowsOf(t, next, "items")
+		if webtest.Num(t, next["page"]) != 2 || len(items) != 1 || items[0]["code"] != "HF0103" || next["next"] != nil || next["previous"] != items[0]["id"] {
+			t.Errorf("next page: %v", next)
+		}
+		r = e.API(t, tok, "GET", "/api/registers/health-facilities?q=hf010&size=2&before="+next["previous"].(string), "")
+		if back := webtest.Object(t, r.Body); webtest.Num(t, back["page"]) != 1 || back["previous"] != nil || len(webtest.RowsOf(t, back, "items")) != 2 {
+			t.Errorf("previous page: %v", back)
+		}
+		r = e.API(t, tok, "GET", "/api/registers/health-facilities?after=nope", "")
+		webtest.Check(t, "bad cursor", r, http.StatusUnprocessableEntity, `"after":"No record of this list to continue from."`)
 		r = e.API(t, tok, "GET", "/api/registers/health-facilities?location_id="+e.IDOf(t, imis.Locations, "R1D2").String(), "")
 		webtest.Check(t, "filter by district", r, http.StatusOK, `"HF0201"`)
 		if strings.Contains(r.Body, `"HF0101"`) {

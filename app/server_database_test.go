@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,6 +81,10 @@ func TestDatabaseRestartIsNotAUsersError(t *testing.T) {
 		wg       sync.WaitGroup
 	)
 	stop := make(chan struct{})
+	// generation counts the ends so far; answered[c] is the generation in which client c last
+	// began a request that was answered.
+	var generation atomic.Int64
+	answered := make([]atomic.Int64, clients)
 	for c := range clients {
 		wg.Go(func() {
 			for i := c; ; i++ {
@@ -89,7 +94,9 @@ func TestDatabaseRestartIsNotAUsersError(t *testing.T) {
 				default:
 				}
 				r := reads[i%len(reads)]
+				began := generation.Load()
 				a := send(r.client, e.Server.URL+r.path, r.headers)
+				answered[c].Store(began)
 				mu.Lock()
 				statuses[a.status]++
 				if a.status != http.StatusOK && len(failures) < 10 {
@@ -99,11 +106,16 @@ func TestDatabaseRestartIsNotAUsersError(t *testing.T) {
 			}
 		})
 	}
-	// The ends are far enough apart that no read meets two of them, even on a busy machine.
+	// A read retries once, so no read may meet two ends: before the next end, every client has
+	// had an answer to a request it began after the last one, however busy the machine.
 	ended := 0
 	for range ends {
 		time.Sleep(time.Second)
 		ended += testdb.EndConnections(t, e.DSN)
+		g := generation.Add(1)
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && behind(answered, g); {
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	time.Sleep(time.Second)
 	close(stop)
@@ -185,4 +197,14 @@ func checkHealth(t *testing.T, e *webtest.Env, status int, database string) {
 	if err := json.Unmarshal([]byte(r.Body), &h); err != nil || r.Status != status || h.Database != database {
 		t.Errorf("/healthz: %d %q, want %d with database %q", r.Status, r.Body, status, database)
 	}
+}
+
+// behind reports whether some client has had no answer yet to a request begun in generation g.
+func behind(answered []atomic.Int64, g int64) bool {
+	for i := range answered {
+		if answered[i].Load() < g {
+			return true
+		}
+	}
+	return false
 }

@@ -296,8 +296,8 @@ func TestItemSearchPaging(t *testing.T) {
 	if len(page1) != 20 {
 		t.Errorf("page 1 has %d rows, want 20", len(page1))
 	}
-	if got := b.text(".pager span"); got != "Page 1 of 13" {
-		t.Errorf("pager %q, want Page 1 of 13", got)
+	if got := b.text(".pager span"); got != "1–20 of 255" {
+		t.Errorf("pager %q, want 1–20 of 255", got)
 	}
 	if b.count(".pager a[rel=prev]") != 0 {
 		t.Errorf("page 1 offers a previous page")
@@ -305,11 +305,11 @@ func TestItemSearchPaging(t *testing.T) {
 	if st := b.click(".pager a[rel=next]"); st != http.StatusOK {
 		t.Fatalf("next page: %d", st)
 	}
-	if q := b.path(); !strings.Contains(q, "page=2") {
-		t.Errorf("next page address %s has no page=2", q)
+	if q := b.path(); !strings.Contains(q, "page=2") || !strings.Contains(q, "after=") {
+		t.Errorf("next page address %s does not continue after page 1 as page 2", q)
 	}
-	if got := b.text(".pager span"); got != "Page 2 of 13" {
-		t.Errorf("pager %q, want Page 2 of 13", got)
+	if got := b.text(".pager span"); got != "21–40 of 255" {
+		t.Errorf("pager %q, want 21–40 of 255", got)
 	}
 	page2 := b.texts("#results tbody tr td:first-child")
 	if len(page2) != 20 {

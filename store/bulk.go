@@ -34,11 +34,12 @@ const ActionBulkRun = "bulk-run"
 // action "bulk-run", after = params plus the row counts under "counts", record and run id = the
 // run's id, so AuditTrail(runID) finds it), or nothing is written at all.
 //
-// Rows are written as they are given: no register rules, hooks or history run, so the caller
-// computes derived columns itself and stamps the rows with RunID (source_version) so that they
-// can be traced to the run. Tables are written in the order of their first row, so parents must
-// be added before the children that refer to them. On SQLite fill must not write through db
-// itself: the run holds the only write connection until it ends.
+// Rows are written as they are given: no register rules, hooks or history run (the store only
+// adds the records' search words), so the caller computes derived columns itself and stamps the
+// rows with RunID (source_version) so that they can be traced to the run. Tables are written in
+// the order of their first row, so parents must be added before the children that refer to them.
+// On SQLite fill must not write through db itself: the run holds the only write connection until
+// it ends.
 func (db *DB) Bulk(ctx context.Context, kind string, params map[string]any, fill func(l *Loader) error) (runID imis.ID, counts map[string]int, err error) {
 	l := &Loader{ctx: ctx, db: db, runID: imis.NewID(), now: db.now(), user: imis.UserFromContext(ctx),
 		tables: map[string]*bulkTable{}, counts: map[string]int{}}
@@ -64,6 +65,7 @@ type Loader struct {
 	tables map[string]*bulkTable
 	order  []*bulkTable // tables in the order of their first row: parents before children
 	counts map[string]int
+	words  []searchWord // the search words of the rows added, not yet buffered
 
 	sqlTx *sql.Tx // SQLite
 	pgTx  pgx.Tx  // PostgreSQL
@@ -90,19 +92,30 @@ func (l *Loader) Counts() map[string]int { return maps.Clone(l.counts) }
 // Add buffers one row of table. Values may be imis.ID (or uuid.NullUUID), imis.Date, imis.Money,
 // integers, strings, bools, time.Time and nil; each is converted to what the engine's bulk path
 // needs. A table's buffer is written when it reaches 5,000 rows, after the buffers of the tables
-// that got their first row before it.
+// that got their first row before it. A current row of a register also adds its search words.
 func (l *Loader) Add(table string, columns []string, row ...any) error {
+	vals, err := l.buffer(table, columns, row)
+	if err != nil {
+		return err
+	}
+	l.counts[table]++
+	return l.holdSearchWords(table, columns, vals)
+}
+
+// buffer converts and buffers one row of table, writing the buffers up to it once it is full,
+// and returns the converted row.
+func (l *Loader) buffer(table string, columns []string, row []any) ([]any, error) {
 	if len(row) != len(columns) {
-		return fmt.Errorf("store: bulk row of %s has %d values for %d columns", table, len(row), len(columns))
+		return nil, fmt.Errorf("store: bulk row of %s has %d values for %d columns", table, len(row), len(columns))
 	}
 	t := l.tables[table]
 	if t == nil || !sameColumns(t.columns, columns) {
 		if !identifier(table) {
-			return fmt.Errorf("store: bulk table name %q", table)
+			return nil, fmt.Errorf("store: bulk table name %q", table)
 		}
 		for _, c := range columns {
 			if !identifier(c) {
-				return fmt.Errorf("store: bulk column name %q of %s", c, table)
+				return nil, fmt.Errorf("store: bulk column name %q of %s", c, table)
 			}
 		}
 	}
@@ -113,7 +126,7 @@ func (l *Loader) Add(table string, columns []string, row ...any) error {
 	} else if !sameColumns(t.columns, columns) {
 		// Another column list for the same table: write what is buffered under the old one.
 		if err := l.flushUpTo(t); err != nil {
-			return err
+			return nil, err
 		}
 		if t.stmt != nil {
 			t.stmt.Close()
@@ -125,16 +138,15 @@ func (l *Loader) Add(table string, columns []string, row ...any) error {
 	for i, v := range row {
 		c, err := l.convert(v)
 		if err != nil {
-			return fmt.Errorf("store: bulk %s.%s: %w", table, columns[i], err)
+			return nil, fmt.Errorf("store: bulk %s.%s: %w", table, columns[i], err)
 		}
 		vals[i] = c
 	}
 	t.rows = append(t.rows, vals)
-	l.counts[table]++
 	if len(t.rows) >= flushRows {
-		return l.flushUpTo(t)
+		return vals, l.flushUpTo(t)
 	}
-	return nil
+	return vals, nil
 }
 
 // AddValues buffers one row of table given by column name, as the builders of derived rows give
@@ -283,8 +295,11 @@ func insertSQL(table string, columns []string, n int) string {
 	return b.String()
 }
 
-// finish writes what is still buffered, in table order.
+// finish writes what is still buffered or held, in table order.
 func (l *Loader) finish() error {
+	if err := l.writeSearchWords(); err != nil {
+		return err
+	}
 	for _, t := range l.order {
 		if err := l.flush(t); err != nil {
 			return err

@@ -69,10 +69,10 @@ func familySaved(ctx context.Context, tx *Tx, r *Record, _ *saving) error {
 	return refreshFamilyCopies(ctx, tx, r.ID)
 }
 
-// refreshFamilyCopies brings what members, policies and contributions copy from the family (its
-// district and head's number, and the search texts made with them) in line with the family. They
-// are derived copies, so they change in place, without history rows. Rows are read before any is
-// written, since a transaction's connection serves one statement at a time.
+// refreshFamilyCopies brings what members, policies, contributions and renewal reminders copy
+// from the family (its district and head's number, and the search texts made with them) in line
+// with the family. They are derived copies, so they change in place, without history rows. Rows
+// are read before any is written, since a transaction's connection serves one statement at a time.
 func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
 	var district uuid.NullUUID
 	var headCHFID sql.NullString
@@ -82,19 +82,23 @@ func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE insurees SET district_id = $1 WHERE family_id = $2 AND validity_to IS NULL", nullID(district), familyID); err != nil {
 		return err
 	}
+	if _, err := tx.ExecContext(ctx, "UPDATE policy_renewals SET district_id = $1 WHERE family_id = $2 AND validity_to IS NULL", nullID(district), familyID); err != nil {
+		return err
+	}
 	type copied struct {
-		id imis.ID
-		v  imis.Values
+		id   imis.ID
+		v    imis.Values
+		text string // the search text before the change
 	}
 	var policies []copied
-	rows, err := tx.QueryContext(ctx, "SELECT id, product_code FROM policies WHERE family_id = $1 AND validity_to IS NULL", familyID)
+	rows, err := tx.QueryContext(ctx, "SELECT id, product_code, search_text FROM policies WHERE family_id = $1 AND validity_to IS NULL", familyID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var p copied
 		var code sql.NullString
-		if err := rows.Scan(&p.id, &code); err != nil {
+		if err := rows.Scan(&p.id, &code, &p.text); err != nil {
 			rows.Close()
 			return err
 		}
@@ -106,13 +110,17 @@ func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
 		return err
 	}
 	for _, p := range policies {
+		text := imis.Policies.SearchText(p.v)
 		if _, err := tx.ExecContext(ctx, "UPDATE policies SET district_id = $1, head_chfid = $2, search_text = $3 WHERE id = $4",
-			p.v["district_id"], p.v["head_chfid"], imis.Policies.SearchText(p.v), p.id); err != nil {
+			p.v["district_id"], p.v["head_chfid"], text, p.id); err != nil {
+			return err
+		}
+		if err := tx.reindexWords(ctx, imis.Policies, p.id, p.text, text); err != nil {
 			return err
 		}
 	}
 	var premiums []copied
-	rows, err = tx.QueryContext(ctx, `SELECT pr.id, pr.receipt, p.product_id, p.family_id, p.district_id, p.head_chfid FROM premiums pr
+	rows, err = tx.QueryContext(ctx, `SELECT pr.id, pr.search_text, pr.receipt, p.product_id, p.family_id, p.district_id, p.head_chfid FROM premiums pr
 		JOIN policies p ON p.id = pr.policy_id WHERE pr.family_id = $1 AND pr.validity_to IS NULL`, familyID)
 	if err != nil {
 		return err
@@ -121,7 +129,7 @@ func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
 		var c copied
 		var receipt, chfid sql.NullString
 		var product, family, district uuid.NullUUID
-		if err := rows.Scan(&c.id, &receipt, &product, &family, &district, &chfid); err != nil {
+		if err := rows.Scan(&c.id, &c.text, &receipt, &product, &family, &district, &chfid); err != nil {
 			rows.Close()
 			return err
 		}
@@ -135,8 +143,12 @@ func refreshFamilyCopies(ctx context.Context, tx *Tx, familyID imis.ID) error {
 		return err
 	}
 	for _, c := range premiums {
+		text := imis.Contributions.SearchText(c.v)
 		if _, err := tx.ExecContext(ctx, "UPDATE premiums SET district_id = $1, head_chfid = $2, search_text = $3 WHERE id = $4",
-			c.v["district_id"], c.v["head_chfid"], imis.Contributions.SearchText(c.v), c.id); err != nil {
+			c.v["district_id"], c.v["head_chfid"], text, c.id); err != nil {
+			return err
+		}
+		if err := tx.reindexWords(ctx, imis.Contributions, c.id, c.text, text); err != nil {
 			return err
 		}
 	}
@@ -276,6 +288,9 @@ func (tx *Tx) syncFamilyHead(ctx context.Context, familyID, headID imis.ID, fres
 	after.Values["search_text"] = imis.Families.SearchText(after.Values)
 	if _, err := tx.ExecContext(ctx, "UPDATE families SET head_id = $1, head_chfid = $2, head_name = $3, search_text = $4 WHERE id = $5 AND validity_to IS NULL",
 		headID, chfid, head["head_name"], after.Values["search_text"], familyID); err != nil {
+		return err
+	}
+	if err := tx.reindexWords(ctx, imis.Families, familyID, fam.Values.Text("search_text"), after.Values.Text("search_text")); err != nil {
 		return err
 	}
 	return tx.audit(ctx, "update", imis.Families, familyID, fam, after)

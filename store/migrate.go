@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"path"
@@ -50,6 +51,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return db.seedPlatform(ctx)
 }
 
+// migrationFills write, in the transaction of the migration with their version, the rows its
+// SQL cannot compute because the store derives them in Go.
+var migrationFills = map[int64]func(ctx context.Context, tx *sql.Tx) error{
+	8: fillSearchWords,
+}
+
 func (db *DB) applyMigration(ctx context.Context, version int64, name, body string) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -59,6 +66,11 @@ func (db *DB) applyMigration(ctx context.Context, version int64, name, body stri
 	for _, stmt := range splitStatements(body) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%w\n%s", err, stmt)
+		}
+	}
+	if fill := migrationFills[version]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,

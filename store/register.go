@@ -24,14 +24,6 @@ type Record struct {
 	Children  map[string][]imis.Values
 }
 
-// Filter selects records in a search. Fields maps a filterable field to the value wanted: text
-// matches anywhere, case-insensitively; choices and references match exactly.
-type Filter struct {
-	Text   string
-	Fields map[string]string
-	Page   imis.Page
-}
-
 // columns returns the stored field columns of reg plus the columns derived from them.
 func columns(reg *imis.Register) []string {
 	cols := make([]string, 0, len(reg.Fields)+2)
@@ -154,67 +146,6 @@ func holderValue(h any) any {
 		}
 	}
 	return nil
-}
-
-// Find searches the current records of reg visible to the acting user.
-func (db *DB) Find(ctx context.Context, reg *imis.Register, f Filter) ([]*Record, int, error) {
-	u := imis.UserFromContext(ctx)
-	var where query
-	where.WriteString(" FROM " + reg.Table + " t WHERE t.validity_to IS NULL AND " + scopePredicate(&where, reg, u, false))
-	if s := strings.TrimSpace(f.Text); s != "" {
-		where.WriteString(" AND t.search_text LIKE " + where.arg(likeEscape(s)) + " ESCAPE '\\'")
-	}
-	for name, raw := range f.Fields {
-		fld, ok := reg.Field(name)
-		raw = strings.TrimSpace(raw)
-		if !ok || !fld.Filter || raw == "" {
-			continue
-		}
-		switch fld.Kind {
-		case imis.FieldText, imis.FieldCode, imis.FieldEmail:
-			where.WriteString(" AND lower(t." + name + ") LIKE " + where.arg(likeEscape(raw)) + " ESCAPE '\\'")
-		case imis.FieldRef:
-			id, err := imis.ParseID(raw)
-			if err != nil {
-				// A reference may be searched by the code of the record it names.
-				if id, err = db.IDByCode(ctx, imis.RegisterByName(fld.Ref), raw); err != nil {
-					return nil, 0, fieldError(name, "error.no_such_code", raw)
-				}
-			}
-			where.WriteString(" AND t." + name + " = " + where.arg(id))
-		default:
-			where.WriteString(" AND t." + name + " = " + where.arg(raw))
-		}
-	}
-	// Registers are small reference tables (replicated on Citus), so one query gives the page
-	// and the total; only a page past the end needs a separate count.
-	page := f.Page.Normal()
-	countArgs := len(where.args)
-	q := "SELECT " + selectList(reg) + ", COUNT(*) OVER ()" + where.String() + " ORDER BY t." + reg.Order + ", t.id LIMIT " +
-		where.arg(page.Size) + " OFFSET " + where.arg(page.Offset())
-	rows, err := db.read.QueryContext(ctx, q, where.args...)
-	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	defer rows.Close()
-	var out []*Record
-	var total int
-	for rows.Next() {
-		r, err := scanRecord(rows, reg, &total)
-		if err != nil {
-			return nil, 0, mapError(err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
-	}
-	if len(out) == 0 && page.Number > 1 {
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*)"+where.String(), where.args[:countArgs]...).Scan(&total); err != nil {
-			return nil, 0, mapError(err)
-		}
-	}
-	return out, total, nil
 }
 
 // FindByID returns the current record with its child rows, if the acting user may see it.
@@ -381,6 +312,9 @@ func (tx *Tx) create(ctx context.Context, reg *imis.Register, v imis.Values, chi
 	if _, err := tx.ExecContext(ctx, q.String(), q.args...); err != nil {
 		return nil, tx.explainConflict(reg, v, err)
 	}
+	if err := tx.reindexWords(ctx, reg, id, "", v.Text("search_text")); err != nil {
+		return nil, err
+	}
 	if err := tx.writeChildren(ctx, reg, id, children); err != nil {
 		return nil, err
 	}
@@ -466,6 +400,9 @@ func (tx *Tx) update(ctx context.Context, reg *imis.Register, id imis.ID, versio
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nil, imis.Errorf(imis.ECONFLICT, "error.stale_version")
 	}
+	if err := tx.reindexWords(ctx, reg, id, before.Values.Text("search_text"), v.Text("search_text")); err != nil {
+		return nil, err
+	}
 	if !sameChildren(before.Children, children) {
 		if err := tx.closeChildren(ctx, reg, id); err != nil {
 			return nil, err
@@ -526,6 +463,9 @@ func (tx *Tx) deleteRecord(ctx context.Context, reg *imis.Register, before *Reco
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE "+reg.Table+" SET version = version + 1, validity_from = $1, validity_to = $1, audit_user_id = $2 WHERE id = $3",
 		tx.now, tx.auditUser(), before.ID); err != nil {
+		return err
+	}
+	if err := tx.reindexWords(ctx, reg, before.ID, before.Values.Text("search_text"), ""); err != nil {
 		return err
 	}
 	if err := tx.closeChildren(ctx, reg, before.ID); err != nil {

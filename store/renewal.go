@@ -307,9 +307,10 @@ func (tx *Tx) insertRenewal(ctx context.Context, c renewalCandidate, today imis.
 	if err != nil {
 		return false, err
 	}
+	// The reminder copies its family's district, which refreshFamilyCopies keeps in line.
 	_, err = tx.ExecContext(ctx, `INSERT INTO policy_renewals (id, wire_id, family_id, policy_id, insuree_id, new_product_id, new_officer_id,
-		prompt_date, renewal_date, phone, sms_status, warnings, response_status, validity_from, audit_user_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13)`,
+		prompt_date, renewal_date, phone, sms_status, warnings, response_status, validity_from, audit_user_id, district_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, 0, $12, $13, (SELECT f.district_id FROM families f WHERE f.id = $3))`,
 		imis.NewID(), wire, c.family, c.policy, fam.headID, newProduct, newOfficer, today, renewal, phone, warnings, tx.now, tx.auditUser())
 	return err == nil, err
 }

@@ -102,7 +102,7 @@ func TestSeededRoleRightsMatchOpenIMIS(t *testing.T) {
 	}
 }
 
-var createTable = regexp.MustCompile(`(?s)CREATE TABLE (\w+) \((.*?)\n\);`)
+var createTable = regexp.MustCompile(`(?s)CREATE TABLE (\w+) \((.*?)\n\)[^;\n]*;`)
 
 // migrationColumns reads table -> column names from one engine's migration files.
 func migrationColumns(t *testing.T, engine string) map[string][]string {

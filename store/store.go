@@ -38,6 +38,8 @@ type DB struct {
 	prepared sync.Map
 	// limits keeps the product limits the enquiry has read, by product version.
 	limits limitsCache
+	// totals keeps the register totals of the home page (RegisterTotals).
+	totals recounted[*RegisterTotals]
 
 	// Now returns the current time; tests replace it to make time-dependent rules deterministic.
 	Now func() time.Time

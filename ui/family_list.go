@@ -8,7 +8,6 @@ import (
 
 	"github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/internal/httpx"
-	"github.com/openimis-go/openimis/store"
 )
 
 // The searches of the enrolment area that lead to the family page: families by their head's
@@ -22,11 +21,7 @@ type searchView struct {
 	Action   string
 	Query    url.Values
 	Filters  []formField
-	Total    int
-	Page     imis.Page
-	Pages    int
-	PrevHref string
-	NextHref string
+	Pager    listPager
 	Families []familyHit
 	Policies []policyHit
 	Insurees []insureeHit
@@ -55,28 +50,6 @@ type policyHit struct {
 	Status                                                                                                                  int64
 }
 
-// pageFilter reads the free text and the page of a search, bounded as the registers' are.
-func pageFilter(q url.Values) store.Filter {
-	return store.Filter{Text: store.Searchable(q.Get("q")), Fields: map[string]string{}, Page: httpx.PageFrom(q)}
-}
-
-// pager fills in the page count and the links to the neighbouring pages.
-func (v *searchView) pager(r *http.Request, f store.Filter) {
-	v.Page = f.Page
-	v.Pages = (v.Total + f.Page.Size - 1) / f.Page.Size
-	href := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return v.Action + "?" + q.Encode()
-	}
-	if f.Page.Number > 1 {
-		v.PrevHref = href(f.Page.Number - 1)
-	}
-	if f.Page.Number < v.Pages {
-		v.NextHref = href(f.Page.Number + 1)
-	}
-}
-
 // familyList searches families. A number that is no head's but a member's leads straight to the
 // member's family, as a card scanned at the desk would.
 func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +60,7 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := pageFilter(q)
+	f := httpx.SearchFrom(q)
 	village := strings.TrimSpace(q.Get("location_id"))
 	var placeMissing bool
 	if village != "" {
@@ -98,12 +71,12 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Fields["location_id"], placeMissing = chosen.String(), chosen == imis.NilID
 	}
-	fams, total, err := s.DB.Find(ctx, imis.Families, f)
+	found, err := s.DB.Search(ctx, imis.Families, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if total == 0 && f.Text != "" && u.Can(imis.RightInsureeSearch) {
+	if found.Total == 0 && f.Text != "" && u.Can(imis.RightInsureeSearch) {
 		if id, err := s.DB.IDByCode(ctx, imis.Insurees, f.Text); err == nil {
 			if ins, err := s.DB.FindByID(ctx, imis.Insurees, id); err == nil {
 				http.Redirect(w, r, "/families/"+ins.Values.ID("family_id").String(), http.StatusSeeOther)
@@ -112,7 +85,8 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := s.newPage(r, "register.families", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.families"})
-	v := searchView{Action: "/families", Query: q, Total: total, CanAdd: u.Can(imis.RightFamilyAdd), Number: s.numberRuleView(ctx, p)}
+	v := searchView{Action: "/families", Query: q, Pager: newListPager(r, "/families", found), CanAdd: u.Can(imis.RightFamilyAdd),
+		Number: s.numberRuleView(ctx, p)}
 	vf := p.inputField(imis.Families, "location_id", "location_id", village, nil, "")
 	vf.Field.Required = false
 	vf = s.placeField(ctx, p, vf)
@@ -120,14 +94,13 @@ func (s *server) familyList(w http.ResponseWriter, r *http.Request) {
 		vf.Error = p.Err(imis.FieldError{Key: "error.reference_missing"})
 	}
 	v.Filters = []formField{vf}
-	labels := s.refLabels(ctx, imis.Families, fams)
+	labels := s.refLabels(ctx, imis.Families, found.Records)
 	ftype, _ := imis.Families.Field("family_type")
-	for _, fam := range fams {
+	for _, fam := range found.Records {
 		v.Families = append(v.Families, familyHit{Href: "/families/" + fam.ID.String(), CHFID: fam.Values.Text("head_chfid"),
 			Name: fam.Values.Text("head_name"), Village: labels[fam.Values.ID("location_id")],
 			Type: p.display(ftype, fam.Values["family_type"], nil), Poverty: fam.Values["poverty"] == true})
 	}
-	v.pager(r, f)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "family_list", p)
 }
@@ -141,7 +114,7 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := pageFilter(q)
+	f := httpx.SearchFrom(q)
 	raw := map[string]string{}
 	for _, name := range []string{"product_id", "officer_id"} {
 		if v := strings.TrimSpace(q.Get(name)); v != "" {
@@ -155,13 +128,13 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 			f.Fields["status"], raw["status"] = st, st
 		}
 	}
-	pols, total, err := s.DB.Find(ctx, imis.Policies, f)
+	found, err := s.DB.Search(ctx, imis.Policies, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := s.newPage(r, "register.policies", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.policies"})
-	v := searchView{Action: "/policies", Query: q, Total: total, Number: s.numberRuleView(ctx, p)}
+	v := searchView{Action: "/policies", Query: q, Pager: newListPager(r, "/policies", found), Number: s.numberRuleView(ctx, p)}
 	statusField := formField{Field: imis.Field{Name: "status", Kind: imis.FieldChoice, Choices: imis.PolicyStatuses}, Name: "status",
 		ID: "f-status", Label: p.fieldLabel(imis.Policies, "status"), Value: raw["status"]}
 	product := p.inputField(imis.Policies, "product_id", "product_id", raw["product_id"], nil, "")
@@ -169,10 +142,10 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 	officer := p.inputField(imis.Policies, "officer_id", "officer_id", raw["officer_id"], nil, "")
 	officer.Field.Required, officer.Options = false, s.options(ctx, imis.Officers)
 	v.Filters = []formField{statusField, product, officer}
-	labels := s.refLabels(ctx, imis.Policies, pols)
+	labels := s.refLabels(ctx, imis.Policies, found.Records)
 	stage, _ := imis.Policies.Field("stage")
 	today := s.DB.Today()
-	for _, pol := range pols {
+	for _, pol := range found.Records {
 		status, _ := pol.Values["status"].(int64)
 		fam := pol.Values.ID("family_id")
 		_, head := splitCode(labels[fam])
@@ -183,7 +156,6 @@ func (s *server) familyPolicyList(w http.ResponseWriter, r *http.Request) {
 			Enroll: dateText(pol.Values["enroll_date"]), Start: dateText(pol.Values["start_date"]), Expiry: dateText(pol.Values["expiry_date"]),
 			Value: moneyText(pol.Values["value"])})
 	}
-	v.pager(r, f)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "family_policies", p)
 }
@@ -197,7 +169,7 @@ func (s *server) familyInsureeList(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := pageFilter(q)
+	f := httpx.SearchFrom(q)
 	p := s.newPage(r, "register.insurees", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.insurees"})
 	v := searchView{Action: "/insurees", Query: q, Number: s.numberRuleView(ctx, p)}
 	for _, name := range []string{"gender", "status"} {
@@ -213,22 +185,21 @@ func (s *server) familyInsureeList(w http.ResponseWriter, r *http.Request) {
 		ff.Field.Required = false
 		v.Filters = append(v.Filters, ff)
 	}
-	recs, total, err := s.DB.Find(ctx, imis.Insurees, f)
+	found, err := s.DB.Search(ctx, imis.Insurees, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v.Total = total
-	labels := s.refLabels(ctx, imis.Insurees, recs)
+	v.Pager = newListPager(r, "/insurees", found)
+	labels := s.refLabels(ctx, imis.Insurees, found.Records)
 	today := s.DB.Today()
-	for _, rec := range recs {
+	for _, rec := range found.Records {
 		fam := rec.Values.ID("family_id")
 		row := s.memberRow(p, rec, today)
 		v.Insurees = append(v.Insurees, insureeHit{MemberHref: "/families/" + fam.String() + "/members/" + rec.ID.String(),
 			FamilyHref: "/families/" + fam.String(), CHFID: row.CHFID, LastName: row.LastName, OtherNames: row.OtherNames,
 			Family: labels[fam], DOB: row.DOB, Gender: row.Gender, Status: row.Status, Head: row.Head})
 	}
-	v.pager(r, f)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "family_insurees", p)
 }
@@ -242,31 +213,31 @@ func (s *server) familyContributionList(w http.ResponseWriter, r *http.Request) 
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := pageFilter(q)
+	f := httpx.SearchFrom(q)
 	payer := strings.TrimSpace(q.Get("payer_id"))
 	if _, err := imis.ParseID(payer); err == nil {
 		f.Fields["payer_id"] = payer
 	} else {
 		payer = ""
 	}
-	recs, total, err := s.DB.Find(ctx, imis.Contributions, f)
+	found, err := s.DB.Search(ctx, imis.Contributions, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := s.newPage(r, "register.contributions", crumb{Label: "home.title", Href: "/"}, crumb{Label: "nav.insurees"}, crumb{Label: "register.contributions"})
-	v := searchView{Action: "/contributions", Query: q, Total: total, Number: s.numberRuleView(ctx, p)}
+	v := searchView{Action: "/contributions", Query: q, Pager: newListPager(r, "/contributions", found), Number: s.numberRuleView(ctx, p)}
 	pf := p.inputField(imis.Contributions, "payer_id", "payer_id", payer, nil, "")
 	pf.Field.Required, pf.Options = false, s.options(ctx, imis.Payers)
 	v.Filters = []formField{pf}
-	labels := s.refLabels(ctx, imis.Contributions, recs)
+	labels := s.refLabels(ctx, imis.Contributions, found.Records)
 	var products []imis.ID
-	for _, rec := range recs {
+	for _, rec := range found.Records {
 		products = append(products, rec.Values.ID("product_id"))
 	}
 	productCodes, _ := s.DB.Codes(ctx, imis.Products, products)
 	payType, _ := imis.Contributions.Field("pay_type")
-	for _, rec := range recs {
+	for _, rec := range found.Records {
 		v.Contribs = append(v.Contribs, contribHit{FamilyHref: "/families/" + rec.Values.ID("family_id").String(),
 			RecordHref: "/registers/contributions/" + rec.ID.String(), Receipt: rec.Values.Text("receipt"),
 			Head: rec.Values.Text("head_chfid"), Product: productCodes[rec.Values.ID("product_id")],
@@ -274,7 +245,6 @@ func (s *server) familyContributionList(w http.ResponseWriter, r *http.Request) 
 			PayType: p.display(payType, rec.Values["pay_type"], nil), Payer: labels[rec.Values.ID("payer_id")],
 			PhotoFee: rec.Values["is_photo_fee"] == true})
 	}
-	v.pager(r, f)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "family_contributions", p)
 }

@@ -345,7 +345,7 @@ func TestEnrolmentSearches(t *testing.T) {
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/families/"+fam.String() {
 		t.Errorf("member's number: %d %q", r.Status, r.Header.Get("Location"))
 	}
-	webtest.Check(t, "families page 2", b.Get(t, "/families?page=2&size=10"), http.StatusOK, "Page 2 of")
+	webtest.Check(t, "families page 2", b.Get(t, "/families?page=2&size=10"), http.StatusOK, "11–20 of")
 
 	r = b.Get(t, "/policies?status=2")
 	webtest.Check(t, "active policies", r, http.StatusOK, `<span class="status status-2">Active</span>`)

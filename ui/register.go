@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/openimis-go/openimis"
@@ -26,17 +25,13 @@ func registerCrumbs(reg *imis.Register, extra ...crumb) []crumb {
 
 // listView is a page of search results.
 type listView struct {
-	Reg      *imis.Register
-	Query    url.Values
-	Filters  []formField
-	Columns  []imis.Field
-	Rows     []listRow
-	Total    int
-	Page     imis.Page
-	Pages    int
-	PrevHref string
-	NextHref string
-	CanAdd   bool
+	Reg     *imis.Register
+	Query   url.Values
+	Filters []formField
+	Columns []imis.Field
+	Rows    []listRow
+	Pager   listPager
+	CanAdd  bool
 }
 
 type listRow struct {
@@ -50,16 +45,14 @@ func (s *server) registerList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := httpx.FilterFrom(r.URL.Query(), reg)
-	recs, total, err := s.DB.Find(r.Context(), reg, f)
+	action := "/registers/" + reg.Name
+	found, err := s.DB.Search(r.Context(), reg, httpx.FilterFrom(r.URL.Query(), reg))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := s.newPage(r, "register."+reg.Name, registerCrumbs(reg)...)
-	v := listView{Reg: reg, Query: r.URL.Query(), Total: total, Page: f.Page,
-		CanAdd: p.User.Can(reg.Rights.Add)}
-	v.Pages = (total + f.Page.Size - 1) / f.Page.Size
+	v := listView{Reg: reg, Query: r.URL.Query(), Pager: newListPager(r, action, found), CanAdd: p.User.Can(reg.Rights.Add)}
 	for _, fld := range reg.Fields {
 		if fld.Listed {
 			v.Columns = append(v.Columns, fld)
@@ -78,24 +71,13 @@ func (s *server) registerList(w http.ResponseWriter, r *http.Request) {
 			v.Filters = append(v.Filters, ff)
 		}
 	}
-	labels, today := s.refLabels(r.Context(), reg, recs), s.DB.Today()
-	for _, rec := range recs {
+	labels, today := s.refLabels(r.Context(), reg, found.Records), s.DB.Today()
+	for _, rec := range found.Records {
 		row := listRow{Href: "/registers/" + reg.Name + "/" + rec.ID.String()}
 		for _, c := range v.Columns {
 			row.Cells = append(row.Cells, p.recordValue(reg, c, rec.Values, labels, today))
 		}
 		v.Rows = append(v.Rows, row)
-	}
-	pageHref := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "/registers/" + reg.Name + "?" + q.Encode()
-	}
-	if f.Page.Number > 1 {
-		v.PrevHref = pageHref(f.Page.Number - 1)
-	}
-	if f.Page.Number < v.Pages {
-		v.NextHref = pageHref(f.Page.Number + 1)
 	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "list", p)

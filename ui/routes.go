@@ -11,7 +11,6 @@ func (s *server) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /login", s.loginSubmit)
 	m.Handle("POST /logout", s.Browser(s.logout))
 	m.Handle("GET /{$}", s.Browser(s.home))
-	m.Handle("GET /home/counts", s.Browser(s.homeCounts))
 
 	m.Handle("GET /registers/{reg}", s.Browser(s.registerList))
 	m.Handle("GET /registers/{reg}/new", s.Browser(s.registerNew))

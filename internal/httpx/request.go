@@ -45,17 +45,23 @@ func PathID(r *http.Request) (imis.ID, error) {
 	return id, nil
 }
 
-// FilterFrom reads a register search from a query string: the free text "q", the register's
-// filter fields and the page.
+// FilterFrom reads a register search from a query string: SearchFrom's and the register's
+// filter fields.
 func FilterFrom(q url.Values, reg *imis.Register) store.Filter {
-	f := store.Filter{Text: store.Searchable(q.Get("q")), Fields: map[string]string{}}
+	f := SearchFrom(q)
 	for _, fld := range reg.Fields {
 		if fld.Filter {
 			f.Fields[fld.Name] = store.Searchable(q.Get(fld.Name))
 		}
 	}
-	f.Page = PageFrom(q)
 	return f
+}
+
+// SearchFrom reads what every search's query string holds: the free text "q", the page, and the
+// record a page continues from ("after" or "before" it).
+func SearchFrom(q url.Values) store.Filter {
+	return store.Filter{Text: store.Searchable(q.Get("q")), Fields: map[string]string{}, Page: PageFrom(q),
+		After: q.Get("after"), Before: q.Get("before")}
 }
 
 // PageFrom reads the "page" and "size" of a search, bounded as every search's are.
