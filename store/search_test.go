@@ -192,6 +192,27 @@ func TestNameSearch(t *testing.T) {
 	})
 }
 
+// TestSearchFollowsTheFamilyHead finds a family's policies and contributions by its new head's
+// number once the head changes: they copy the number, and their words with it.
+func TestSearchFollowsTheFamilyHead(t *testing.T) {
+	c := newCoverageEnv(t)
+	e := &searchEnv{familyEnv: c.familyEnv}
+	oldNo, newNo := number("30000001"), number("30000009")
+	member := e.member(t, e.ctx, c.famID, person(t, newNo, "Heir", "Adult", "1985-01-01"), false)
+	receipts := e.found(t, e.ctx, imis.Contributions, oldNo)
+	if len(receipts) != 2 {
+		t.Fatalf("%d contributions by the head's number", len(receipts))
+	}
+	if err := e.db.SetHead(e.ctx, c.famID, member); err != nil {
+		t.Fatal(err)
+	}
+	e.wantFound(t, e.ctx, imis.Policies, newNo, c.policy.ID)
+	e.wantFound(t, e.ctx, imis.Policies, oldNo)
+	e.wantFound(t, e.ctx, imis.Contributions, newNo+" r", receipts...)
+	e.wantFound(t, e.ctx, imis.Contributions, oldNo)
+	e.noDrift(t)
+}
+
 // TestBulkRecordsSearchable loads a family through the bulk path, with a history version of it,
 // and finds the current version only.
 func TestBulkRecordsSearchable(t *testing.T) {
