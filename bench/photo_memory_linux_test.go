@@ -22,9 +22,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openimis-go/openimis"
+	imis "github.com/openimis-go/openimis"
 	"github.com/openimis-go/openimis/internal/testdb"
-	"github.com/openimis-go/openimis/internal/webtest"
+	"github.com/openimis-go/openimis/internal/testpng"
 )
 
 // envServer names an openimis binary to measure instead of one built from this tree, so that two
@@ -52,8 +52,8 @@ func BenchmarkPhotoUploadMemory(b *testing.B) {
 		name  string
 		photo []byte
 	}{
-		{"16bit", webtest.BlackPNG(b, 4000, 4000, 16)},
-		{"8bit", webtest.BlackPNG(b, 4000, 4000, 8)},
+		{"16bit", testpng.BlackPNG(b, 4000, 4000, 16)},
+		{"8bit", testpng.BlackPNG(b, 4000, 4000, 8)},
 	}
 	next := 90_000_000 // insurance numbers far above the demo's
 	for _, round := range rounds {

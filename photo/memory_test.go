@@ -1,10 +1,7 @@
 package photo
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
@@ -12,34 +9,12 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/openimis-go/openimis/internal/testpng"
 )
 
-// blackPNG is a real w x h PNG of 16-bit RGB, all black, written a row at a time: it decodes to
-// 8 bytes a pixel but compresses about a thousandfold, as the probe's upload did.
-func blackPNG(t testing.TB, w, h int) []byte {
-	t.Helper()
-	var idat bytes.Buffer
-	z := zlib.NewWriter(&idat)
-	row := make([]byte, 1+6*w) // filter type 0, then the samples
-	for range h {
-		if _, err := z.Write(row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 16, 2
-	out := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-	out = append(out, pngChunk("IDAT", idat.Bytes())...)
-	return append(out, pngChunk("IEND", nil)...)
-}
-
 func TestDeepPNGRefusedBeforeDecoding(t *testing.T) {
-	data := blackPNG(t, 4000, 4000)
+	data := testpng.BlackPNG(t, 4000, 4000, 16)
 	if len(data) > 200<<10 {
 		t.Fatalf("the test photo has %d bytes; it should be about 100 KB", len(data))
 	}
@@ -59,7 +34,7 @@ func TestDeepPNGRefusedBeforeDecoding(t *testing.T) {
 		t.Errorf("refusing it allocated %d bytes", n)
 	}
 	// The same depth at a quarter of the pixels is an ordinary photo.
-	if _, err := Check(t.Context(), blackPNG(t, 2000, 2000)); err != nil {
+	if _, err := Check(t.Context(), testpng.BlackPNG(t, 2000, 2000, 16)); err != nil {
 		t.Errorf("2000 x 2000 at 16 bits: %v", err)
 	}
 }

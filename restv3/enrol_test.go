@@ -11,7 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/openimis-go/openimis"
+	imis "github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/internal/testpng"
 	"github.com/openimis-go/openimis/internal/webtest"
 	"github.com/openimis-go/openimis/store"
 )
@@ -450,7 +451,7 @@ func TestRestEnrolDeepPhoto(t *testing.T) {
 	token := reportingOfficer(t, e)
 	f := newEnrolFixture(t, e)
 	up := f.newUpload(t, "R-DEEP-1")
-	up.members[1].picture = base64.StdEncoding.EncodeToString(webtest.BlackPNG(t, 4000, 4000, 16))
+	up.members[1].picture = base64.StdEncoding.EncodeToString(testpng.BlackPNG(t, 4000, 4000, 16))
 	before := e.Counts(t)
 	r := e.Rest(t, token, http.MethodPost, "/rest/api/family", up.body())
 	checkEnvelope(t, "deep photo", r, http.StatusBadRequest, "Picture")

@@ -77,20 +77,7 @@ func newHomeEnv(t *testing.T) *homeEnv {
 // clerkIn creates a user with the Clerk role in the districts.
 func clerkIn(t *testing.T, ctx context.Context, db *store.DB, login string, districts ...imis.ID) *imis.User {
 	t.Helper()
-	roles, err := db.RoleIDs(ctx, []string{"Clerk"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := map[string][]imis.Values{"roles": {{"role_id": roles[0]}}}
-	for _, d := range districts {
-		rows["districts"] = append(rows["districts"], imis.Values{"location_id": d})
-	}
-	r := mustCreate(t, ctx, db, imis.Users, map[string]string{"login": login, "last_name": login, "other_names": "Test"}, rows)
-	u, err := db.LoadUser(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return imis.UserFromContext(userIn(t, ctx, db, login, "Clerk", districts...))
 }
 
 func (e *homeEnv) as(name string) context.Context {

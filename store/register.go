@@ -204,20 +204,7 @@ func (db *DB) History(ctx context.Context, reg *imis.Register, id imis.ID) ([]*R
 	var q query
 	q.WriteString("SELECT " + selectList(reg) + " FROM " + reg.Table + " t WHERE (t.id = " + q.arg(id) + " OR t.legacy_id = " + q.arg(id) +
 		") AND " + scopePredicate(&q, reg, imis.UserFromContext(ctx), false) + " ORDER BY t.validity_from DESC, t.validity_to DESC")
-	rows, err := db.read.QueryContext(ctx, q.String(), q.args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*Record
-	for rows.Next() {
-		r, err := scanRecord(rows, reg)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, r)
-	}
-	return out, mapError(rows.Err())
+	return db.readRecords(ctx, reg, &q)
 }
 
 // loadChildren reads the child rows of owner: the current ones, or those in force at the end of a

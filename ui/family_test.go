@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openimis-go/openimis"
+	imis "github.com/openimis-go/openimis"
+	"github.com/openimis-go/openimis/internal/testpng"
 	"github.com/openimis-go/openimis/internal/webtest"
 	"github.com/openimis-go/openimis/store"
 )
@@ -279,7 +280,7 @@ func TestMemberPhoto(t *testing.T) {
 	if got := fieldErrorOf(r.Body, "f-photo"); r.Status != http.StatusUnprocessableEntity || got != "The photo must be a JPEG or PNG image." {
 		t.Errorf("not an image: %d %q", r.Status, got)
 	}
-	r = b.UploadPhoto(t, path+"/photo", webtest.BlackPNG(t, 4000, 4000, 16))
+	r = b.UploadPhoto(t, path+"/photo", testpng.BlackPNG(t, 4000, 4000, 16))
 	if got := fieldErrorOf(r.Body, "f-photo"); r.Status != http.StatusUnprocessableEntity ||
 		got != "The photo needs 124 MiB of memory to read, more than the 64 MiB allowed: save it with fewer pixels, or as an 8-bit JPEG." {
 		t.Errorf("16 bits, 4000 x 4000: %d %q", r.Status, got)
